@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.auth import bp
+from portal.auth.forms import EmptyForm, LoginForm
+from portal.core.auth import is_safe_next
+from portal.core.db import utcnow
+from portal.core.models import Role, User
+from portal.core.render import render
+from portal.extensions import db, limiter
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+def home_for(user: User) -> str:
+    if user.role == Role.OPD:
+        return url_for("admin.opd_home")
+    if user.role == Role.PIMPINAN:
+        return url_for("meetings.index")
+    return url_for("admin.index")
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(home_for(current_user))
+    error = None
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        now = utcnow()
+        if user is not None and user.locked_until and user.locked_until > now:
+            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+            error = _("Akun dikunci sementara karena terlalu banyak percobaan gagal. "
+                      "Coba lagi dalam %(m)s menit.", m=minutes)
+        elif user is None or not user.active or not user.check_password(form.password.data):
+            if user is not None:
+                user.failed_logins += 1
+                if user.failed_logins >= MAX_FAILURES:
+                    user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                    user.failed_logins = 0
+                db.session.commit()
+            error = _("Email atau kata sandi salah.")
+        elif user.totp_secret and not _otp_ok(user, form.otp.data):
+            error = _("Kode autentikator salah atau belum diisi.")
+        else:
+            user.failed_logins = 0
+            user.locked_until = None
+            user.last_login_at = now
+            session.clear()
+            session.permanent = True
+            login_user(user)
+            db.session.commit()
+            current_app.logger.info("login ok user_id=%s", user.id)
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else home_for(user), code=303)
+    status = 200 if request.method == "GET" or not (error or form.errors) else 422
+    return render("auth/login.html", form=form, error=error, status=status)
+
+
+def _otp_ok(user: User, code: str | None) -> bool:
+    import pyotp
+
+    return bool(code) and pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
+
+
+@bp.post("/logout")
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("Anda telah keluar."), "info")
+    return redirect(url_for("public.index"), code=303)
+
+
+@bp.post("/bahasa")
+def set_language():
+    form = EmptyForm()
+    lang = request.form.get("lang")
+    if form.validate_on_submit() and lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("public.index"), code=303)

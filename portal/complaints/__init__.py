@@ -1,0 +1,1 @@
+"""The complaint domain: models, statuses and transitions, stats, redaction, import."""

@@ -1,0 +1,371 @@
+"""Complaints, their reporters, follow-ups (tindak lanjut), attachments and events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from portal.core.db import UTCDateTime, utcnow
+from portal.core.models import OPD, User, str_enum
+from portal.extensions import db
+
+
+class Status(enum.StrEnum):
+    """The six statuses of LAPOR!'s own recap."""
+
+    BELUM_TERVERIFIKASI = "belum_terverifikasi"
+    BELUM_DITINDAKLANJUTI = "belum_ditindaklanjuti"
+    PROSES = "proses"
+    SELESAI = "selesai"
+    TUNDA = "tunda"
+    ARSIP = "arsip"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.BELUM_TERVERIFIKASI: "Belum Terverifikasi",
+    Status.BELUM_DITINDAKLANJUTI: "Belum Ditindaklanjuti",
+    Status.PROSES: "Proses",
+    Status.SELESAI: "Selesai",
+    Status.TUNDA: "Tunda",
+    Status.ARSIP: "Arsip",
+}
+
+
+class ComplaintType(enum.StrEnum):
+    PENGADUAN = "pengaduan"
+    ASPIRASI = "aspirasi"
+    PERMINTAAN_INFORMASI = "permintaan_informasi"
+
+    @property
+    def label(self) -> str:
+        return {"pengaduan": "Pengaduan", "aspirasi": "Aspirasi",
+                "permintaan_informasi": "Permintaan Informasi"}[self.value]
+
+
+class Channel(enum.StrEnum):
+    WEBSITE = "website"
+    APLIKASI_MOBILE = "aplikasi_mobile"
+    SMS = "sms"
+    MEDIA_SOSIAL = "media_sosial"
+    EMAIL = "email"
+    SURAT = "surat"
+    TELEPON = "telepon"
+    TATAP_MUKA = "tatap_muka"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.WEBSITE: "Website",
+    Channel.APLIKASI_MOBILE: "Aplikasi Mobile",
+    Channel.SMS: "SMS",
+    Channel.MEDIA_SOSIAL: "Media Sosial",
+    Channel.EMAIL: "Email",
+    Channel.SURAT: "Surat",
+    Channel.TELEPON: "Telepon",
+    Channel.TATAP_MUKA: "Tatap Muka",
+}
+
+
+class Gender(enum.StrEnum):
+    L = "L"  #: laki-laki
+    P = "P"  #: perempuan
+
+
+#: completion norms in working days (seed 004)
+NORMS = (5, 14, 60)
+DEFAULT_NORM = 14
+
+
+class Category(db.Model):
+    """A node of the hierarchical category standard (level 1 > level 2 > …)."""
+
+    __tablename__ = "category"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    parent_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("category.id"), nullable=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(200), nullable=False)
+    #: the full path, ``Level 1 > Level 2``; unique
+    path: orm.Mapped[str] = orm.mapped_column(sa.String(600), unique=True, nullable=False)
+    #: completion norm in working days (5, 14 or 60); ``None`` inherits the parent's
+    norm_days: orm.Mapped[int | None] = orm.mapped_column(sa.SmallInteger, nullable=True)
+    #: the OPD that usually handles it (suggested on dispatch)
+    default_opd_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("opd.id"), nullable=True)
+    #: words that suggest this category, one per line
+    keywords: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    active: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=True)
+
+    parent: orm.Mapped[Category | None] = orm.relationship(remote_side=[id], back_populates="children")
+    children: orm.Mapped[list[Category]] = orm.relationship(back_populates="parent")
+    default_opd: orm.Mapped[OPD | None] = orm.relationship()
+
+    def __repr__(self) -> str:
+        return f"<Category {self.path}>"
+
+    @property
+    def level(self) -> int:
+        return self.path.count(" > ") + 1
+
+    def effective_norm(self) -> int:
+        node: Category | None = self
+        while node is not None:
+            if node.norm_days:
+                return node.norm_days
+            node = node.parent
+        return DEFAULT_NORM
+
+
+class Complaint(db.Model):
+    """One report (laporan): a complaint, an aspiration or an information request."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        sa.Index("ix_complaint_status_submitted", "status", "submitted_at", "id"),
+        sa.Index("ix_complaint_opd_status", "opd_id", "status", "submitted_at"),
+        sa.Index("ix_complaint_due", "status", "due_date"),
+        sa.CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    #: the LAPOR! tracking number (``ID Laporan``); text, leading zeros matter
+    tracking_no: orm.Mapped[str] = orm.mapped_column(sa.String(40), unique=True, nullable=False)
+    #: when the reporter submitted it (``Tanggal Laporan``)
+    submitted_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, index=True)
+    title: orm.Mapped[str | None] = orm.mapped_column(sa.String(300), nullable=True)
+    text: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False)
+    type: orm.Mapped[ComplaintType] = orm.mapped_column(
+        str_enum(ComplaintType), nullable=False, default=ComplaintType.PENGADUAN
+    )
+    channel: orm.Mapped[Channel] = orm.mapped_column(str_enum(Channel), nullable=False, default=Channel.WEBSITE)
+    category_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("category.id"), nullable=True, index=True
+    )
+    status: orm.Mapped[Status] = orm.mapped_column(
+        str_enum(Status), nullable=False, default=Status.BELUM_TERVERIFIKASI
+    )
+    #: the OPD it is dispatched to
+    opd_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("opd.id"), nullable=True)
+    #: free text: kabupaten/kota, kecamatan …
+    location: orm.Mapped[str | None] = orm.mapped_column(sa.String(300), nullable=True)
+    #: exact coordinates, never public
+    latitude: orm.Mapped[float | None] = orm.mapped_column(sa.Float, nullable=True)
+    longitude: orm.Mapped[float | None] = orm.mapped_column(sa.Float, nullable=True)
+    #: identity hidden from everyone outside Kominfo, the OPD included
+    is_anonymous: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False)
+    #: content hidden from the public (rahasia)
+    is_confidential: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False)
+    verified_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    dispatched_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    first_followup_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    #: last follow-up, reporter reply or admin action (the 10-working-day closure rule)
+    last_activity_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    #: the reporter's rating, 1–5
+    rating: orm.Mapped[int | None] = orm.mapped_column(sa.SmallInteger, nullable=True)
+    #: completion norm in working days: 5, 14 or 60
+    norm_days: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False, default=DEFAULT_NORM)
+    #: start (dispatch, else verification, else submission) + norm in working days
+    due_date: orm.Mapped[dt.date | None] = orm.mapped_column(sa.Date, nullable=True)
+    #: set when an OPD returned it as not its authority (bukan kewenangan); cleared on re-dispatch
+    returned_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    #: why it was postponed, archived or returned (latest)
+    status_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text, nullable=True)
+    duplicate_of_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("complaint.id"), nullable=True)
+    #: import, staff, open311
+    source: orm.Mapped[str] = orm.mapped_column(sa.String(16), nullable=False, default="import")
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    #: optimistic locking: bumped on every update
+    version: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=1)
+
+    category: orm.Mapped[Category | None] = orm.relationship()
+    opd: orm.Mapped[OPD | None] = orm.relationship()
+    reporter: orm.Mapped[Reporter | None] = orm.relationship(
+        back_populates="complaint", uselist=False, cascade="all, delete-orphan"
+    )
+    followups: orm.Mapped[list[FollowUp]] = orm.relationship(
+        back_populates="complaint", order_by="FollowUp.created_at", cascade="all, delete-orphan"
+    )
+    events: orm.Mapped[list[ComplaintEvent]] = orm.relationship(
+        back_populates="complaint", order_by="ComplaintEvent.at", cascade="all, delete-orphan"
+    )
+    attachments: orm.Mapped[list[Attachment]] = orm.relationship(
+        back_populates="complaint", cascade="all, delete-orphan"
+    )
+    duplicate_of: orm.Mapped[Complaint | None] = orm.relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Complaint {self.tracking_no} {self.status}>"
+
+    @property
+    def start_at(self) -> dt.datetime:
+        """The instant the completion norm counts from."""
+        return self.dispatched_at or self.verified_at or self.submitted_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.SELESAI, Status.ARSIP)
+
+
+class Reporter(db.Model):
+    """The reporter's personal data, kept apart from anything that may ever be shown."""
+
+    __tablename__ = "reporter"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    complaint_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("complaint.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(200), nullable=True)
+    #: Nomor Induk Kependudukan, 16 digits
+    nik: orm.Mapped[str | None] = orm.mapped_column(sa.String(16), nullable=True)
+    #: normalised to +62…
+    phone: orm.Mapped[str | None] = orm.mapped_column(sa.String(20), nullable=True)
+    email: orm.Mapped[str | None] = orm.mapped_column(sa.String(254), nullable=True)
+    gender: orm.Mapped[Gender | None] = orm.mapped_column(str_enum(Gender, 1), nullable=True)
+    has_disability: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False)
+
+    complaint: orm.Mapped[Complaint] = orm.relationship(back_populates="reporter")
+
+    def __repr__(self) -> str:
+        return f"<Reporter of complaint {self.complaint_id}>"
+
+
+class FollowUp(db.Model):
+    """A follow-up (tindak lanjut) posted by the OPD."""
+
+    __tablename__ = "followup"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    complaint_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("complaint.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    opd_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("opd.id"), nullable=True)
+    author_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    text: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False)
+    #: portal or import
+    source: orm.Mapped[str] = orm.mapped_column(sa.String(16), nullable=False, default="portal")
+
+    complaint: orm.Mapped[Complaint] = orm.relationship(back_populates="followups")
+    opd: orm.Mapped[OPD | None] = orm.relationship()
+    author: orm.Mapped[User | None] = orm.relationship()
+    attachments: orm.Mapped[list[Attachment]] = orm.relationship(back_populates="followup")
+
+    def __repr__(self) -> str:
+        return f"<FollowUp {self.id} complaint={self.complaint_id}>"
+
+
+class Attachment(db.Model):
+    """An uploaded file, stored outside ``static/`` under a random name."""
+
+    __tablename__ = "attachment"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    complaint_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("complaint.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    followup_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("followup.id"), nullable=True)
+    #: the name the uploader gave it (shown, never used as a path)
+    original_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    #: random file name under UPLOAD_DIR
+    stored_name: orm.Mapped[str] = orm.mapped_column(sa.String(64), unique=True, nullable=False)
+    #: detected from the content, not the name
+    content_type: orm.Mapped[str] = orm.mapped_column(sa.String(100), nullable=False)
+    size: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False)
+    sha256: orm.Mapped[str] = orm.mapped_column(sa.String(64), nullable=False)
+    uploaded_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    complaint: orm.Mapped[Complaint] = orm.relationship(back_populates="attachments")
+    followup: orm.Mapped[FollowUp | None] = orm.relationship(back_populates="attachments")
+
+    def __repr__(self) -> str:
+        return f"<Attachment {self.stored_name}>"
+
+
+class ComplaintEvent(db.Model):
+    """The audit trail of a complaint: who did what, when, and what changed."""
+
+    __tablename__ = "complaint_event"
+    __table_args__ = (sa.Index("ix_complaint_event_complaint_at", "complaint_id", "at"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    complaint_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("complaint.id", ondelete="CASCADE"), nullable=False
+    )
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: ``None`` for the system (import, daily job)
+    actor_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    #: created, imported, updated, verified, dispatched, followup, status, returned, reveal …
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(32), nullable=False)
+    from_status: orm.Mapped[Status | None] = orm.mapped_column(str_enum(Status), nullable=True)
+    to_status: orm.Mapped[Status | None] = orm.mapped_column(str_enum(Status), nullable=True)
+    #: ``{field: [old, new]}``
+    changes: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, nullable=False, default=dict)
+    note: orm.Mapped[str | None] = orm.mapped_column(sa.Text, nullable=True)
+    #: shown on the public timeline (status changes; never reveals or internal notes)
+    is_public: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False)
+
+    complaint: orm.Mapped[Complaint] = orm.relationship(back_populates="events")
+    actor: orm.Mapped[User | None] = orm.relationship()
+
+    def __repr__(self) -> str:
+        return f"<ComplaintEvent {self.kind} complaint={self.complaint_id}>"
+
+
+class ImportBatch(db.Model):
+    """One import of a LAPOR! export: who, when, which file, what happened."""
+
+    __tablename__ = "import_batch"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    user_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    filename: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    #: SHA-256 of the file's bytes, to recognise the same file again
+    sha256: orm.Mapped[str] = orm.mapped_column(sa.String(64), nullable=False, index=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    #: pending, done, failed
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), nullable=False, default="pending")
+    rows: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
+    created: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
+    updated: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
+    unchanged: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
+    errors: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
+    #: the row errors, ``[{"row", "id", "message"}]``
+    error_report: orm.Mapped[list[dict[str, Any]]] = orm.mapped_column(sa.JSON, nullable=False, default=list)
+
+    user: orm.Mapped[User | None] = orm.relationship()
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} {self.filename}>"
+
+
+class AnswerTemplate(db.Model):
+    """A saved answer an OPD reuses for recurring questions."""
+
+    __tablename__ = "answer_template"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    opd_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("opd.id"), nullable=False, index=True)
+    title: orm.Mapped[str] = orm.mapped_column(sa.String(200), nullable=False)
+    body: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AnswerTemplate {self.title}>"

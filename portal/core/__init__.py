@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database base, auth and roles, htmx rendering, calendar, jobs."""

@@ -1,0 +1,80 @@
+"""A small cache: Redis when ``REDIS_URL`` is set, in-process otherwise.
+
+Aggregates are cached under keys that include a data generation number; every commit
+that touches complaints bumps it, so "real-time" stays cheap and never stale for long.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from flask import current_app
+
+_local: dict[str, tuple[float, str]] = {}
+_lock = threading.Lock()
+_GEN_KEY = "portal:datagen"
+
+
+def _redis():
+    return current_app.extensions.get("portal_redis")
+
+
+def get(key: str) -> Any | None:
+    r = _redis()
+    if r is not None:
+        try:
+            raw = r.get(f"portal:c:{key}")
+            return json.loads(raw) if raw is not None else None
+        except Exception:  # Redis down: fall through to the local cache
+            current_app.logger.warning("cache: redis unavailable")
+    with _lock:
+        item = _local.get(key)
+    if item and item[0] > time.monotonic():
+        return json.loads(item[1])
+    return None
+
+
+def set(key: str, value: Any, ttl: int) -> None:  # noqa: A001 - mirrors cache APIs
+    raw = json.dumps(value, default=str)
+    r = _redis()
+    if r is not None:
+        try:
+            r.setex(f"portal:c:{key}", ttl, raw)
+            return
+        except Exception:
+            current_app.logger.warning("cache: redis unavailable")
+    with _lock:
+        if len(_local) > 5000:
+            _local.clear()
+        _local[key] = (time.monotonic() + ttl, raw)
+
+
+def generation() -> int:
+    r = _redis()
+    if r is not None:
+        try:
+            return int(r.get(_GEN_KEY) or 0)
+        except Exception:
+            current_app.logger.warning("cache: redis unavailable")
+    return _local_gen[0]
+
+
+_local_gen = [0]
+
+
+def bump_generation() -> None:
+    _local_gen[0] += 1
+    r = _redis()
+    if r is not None:
+        try:
+            r.incr(_GEN_KEY)
+        except Exception:
+            current_app.logger.warning("cache: redis unavailable")
+
+
+def clear_local() -> None:
+    with _lock:
+        _local.clear()

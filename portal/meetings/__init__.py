@@ -1,0 +1,7 @@
+"""Rakor (coordination meetings): planning, invitations, attendance, minutes, actions, the report."""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)
+
+from portal.meetings import routes  # noqa: E402,F401

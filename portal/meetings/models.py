@@ -1,0 +1,1 @@
+"""Rakor models (issue 7/8)."""

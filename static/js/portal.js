@@ -1,0 +1,28 @@
+/* Small progressive enhancements; every page works without this file. */
+(function () {
+  "use strict";
+  // Validation errors (422) and edit conflicts (409) carry a re-rendered form: swap them in.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var status = evt.detail.xhr.status;
+    if (status === 422 || status === 409) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+  // Buttons with data-confirm ask before submitting.
+  document.addEventListener("submit", function (evt) {
+    var btn = evt.submitter;
+    if (btn && btn.dataset.confirm && !window.confirm(btn.dataset.confirm)) {
+      evt.preventDefault();
+    }
+  }, true);
+  // "Select all" checkbox for bulk actions.
+  document.addEventListener("change", function (evt) {
+    var t = evt.target;
+    if (t.matches && t.matches("input[data-select-all]")) {
+      document.querySelectorAll("input[name='" + t.dataset.selectAll + "']").forEach(function (cb) {
+        cb.checked = t.checked;
+      });
+    }
+  });
+})();

@@ -1,0 +1,193 @@
+"""Shared fixtures.
+
+- ``app`` runs every test that uses it on SQLite and, when ``TEST_DATABASE_URL`` is set, on
+  PostgreSQL too. The schema is created once per backend and session; tables are emptied after
+  each test.
+- ``make`` builds domain objects (``make.opd()``, ``make.user(role="opd", opd=…)``,
+  ``make.complaint(...)``); ``login(client, user)`` signs a user in.
+- Settings per test: ``@pytest.mark.app_config(WTF_CSRF_ENABLED=True)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from portal import create_app
+from portal.core import cache, workdays
+from portal.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+_schema_ready: set[str] = set()
+
+
+def _db_url(backend: str, tmp_root: Path) -> str:
+    if backend == "postgresql":
+        url = PG_URL or ""
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    return f"sqlite:///{tmp_root / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def db_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("db")
+
+
+def base_config(url: str, tmp: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "REDIS_URL": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "MAIL_ENABLED": True,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 1,
+        "SERVER_NAME": None,
+    }
+
+
+def empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            for t in tables:
+                conn.execute(t.delete())
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, db_root, tmp_path):
+    backend = request.param
+    config = base_config(_db_url(backend, db_root), tmp_path)
+    marker = request.node.get_closest_marker("app_config")
+    if marker:
+        config.update(marker.kwargs)
+    application = create_app(config)
+    with application.app_context():
+        if backend not in _schema_ready:
+            db.drop_all()
+            db.create_all()
+            _schema_ready.add(backend)
+        workdays.invalidate()
+        cache.clear_local()
+        try:
+            yield application
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            empty_tables()
+            workdays.invalidate()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Builds domain objects with sensible defaults; every call flushes."""
+
+    _seq = itertools.count(1)
+
+    def opd(self, code: str | None = None, name: str | None = None, parent=None, **kw):
+        from portal.core.models import OPD
+
+        n = next(self._seq)
+        opd = OPD(code=code or f"OPD{n}", name=name or f"Dinas Uji {n}", parent=parent,
+                  aliases=kw.pop("aliases", []), active=kw.pop("active", True), **kw)
+        db.session.add(opd)
+        db.session.flush()
+        return opd
+
+    def user(self, role: str = "kominfo", opd=None, email: str | None = None, password: str = "Rahasia-12345",
+             **kw):
+        from portal.core.models import Role, User
+
+        n = next(self._seq)
+        user = User(email=email or f"user{n}@uji.go.id", name=kw.pop("name", f"Pengguna {n}"), role=Role(role),
+                    opd=opd, active=kw.pop("active", True), **kw)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    def category(self, path: str = "Infrastruktur > Jalan", norm_days: int | None = 14, default_opd=None):
+        from portal.complaints.models import Category
+
+        parent = None
+        parts = path.split(" > ")
+        node = None
+        for i in range(len(parts)):
+            sub = " > ".join(parts[: i + 1])
+            node = db.session.scalar(sa.select(Category).where(Category.path == sub))
+            if node is None:
+                node = Category(name=parts[i], path=sub, parent=parent, keywords="")
+                db.session.add(node)
+            parent = node
+        node.norm_days = norm_days
+        node.default_opd = default_opd
+        db.session.flush()
+        return node
+
+    def complaint(self, tracking_no: str | None = None, status: str = "belum_terverifikasi", opd=None,
+                  submitted_at: dt.datetime | None = None, reporter: dict | None = None, **kw):
+        from portal.complaints.models import Complaint, Reporter, Status
+        from portal.complaints.operations import refresh_due_date
+
+        n = next(self._seq)
+        c = Complaint(
+            tracking_no=tracking_no or f"T{n:07d}",
+            submitted_at=submitted_at or dt.datetime(2025, 2, 3, 1, 0, tzinfo=dt.UTC),
+            title=kw.pop("title", f"Laporan {n}"),
+            text=kw.pop("text", "Isi laporan uji."),
+            status=Status(status),
+            opd=opd,
+            **kw,
+        )
+        if reporter is not None:
+            c.reporter = Reporter(**reporter)
+        db.session.add(c)
+        refresh_due_date(c)
+        db.session.flush()
+        return c
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory()
+
+
+def login(client, user) -> None:
+    """Sign ``user`` in on ``client`` without going through the form."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user):
+        db.session.commit()
+        login(client, user)
+        return client
+
+    return _login
