@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _refuse_default_secret(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from portal.core import i18n, logs, security
+    from portal.core import cache, i18n, logs, security
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)
+    cache.init_app()
 
     _import_models()
     from portal import cli

@@ -103,7 +103,21 @@ def demo_data(n: int, seed: int, if_empty: bool) -> None:
     click.echo(summary)
 
 
+outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=200, show_default=True)
+def outbox_send(limit: int) -> None:
+    """Send due e-mails (retried with back-off on SMTP failure)."""
+    from portal.core.mail import send_pending
+
+    result = send_pending(limit)
+    click.echo(f"sent {result['sent']}, failed {result['failed']}")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(opd_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_data)

@@ -1,6 +1,6 @@
-from __future__ import annotations
+"""Kominfo workspace (issue 4)."""
 
-from flask_login import current_user
+from __future__ import annotations
 
 from portal.admin import bp
 from portal.core.auth import role_required
@@ -12,9 +12,3 @@ from portal.core.render import render
 @role_required(Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
 def index():
     return render("admin/index.html")
-
-
-@bp.get("/opd")
-@role_required(Role.OPD)
-def opd_home():
-    return render("admin/opd_home.html", opd=current_user.opd)

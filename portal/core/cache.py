@@ -78,3 +78,49 @@ def bump_generation() -> None:
 def clear_local() -> None:
     with _lock:
         _local.clear()
+
+
+_WATCHED = ("complaint", "followup", "complaint_event", "reporter")
+
+
+def _after_flush(session, _ctx) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if getattr(obj, "__tablename__", None) in _WATCHED:
+            session.info["portal_data_changed"] = True
+            return
+
+
+def _after_commit(session) -> None:
+    if session.info.pop("portal_data_changed", False):
+        try:
+            bump_generation()
+        except RuntimeError:  # outside an app context (scripts): nothing cached there
+            _local_gen[0] += 1
+
+
+def _after_rollback(session) -> None:
+    session.info.pop("portal_data_changed", None)
+
+
+def init_app() -> None:
+    """Bump the data generation after every commit that changed complaints (ORM writes).
+
+    Bulk writes outside the ORM (imports, demo data) call :func:`bump_generation` themselves.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+
+
+def cached(key: str, ttl: int, compute):
+    """``compute()`` cached under ``key`` for the current data generation."""
+    full = f"{key}:g{generation()}"
+    value = get(full)
+    if value is None:
+        value = compute()
+        set(full, value, ttl)
+    return value
