@@ -11,6 +11,13 @@ from flask import Flask
 from portal import config as config_mod
 
 ROOT = Path(__file__).resolve().parent.parent
+#: every module that defines tables (Alembic autogenerate needs them all imported)
+MODEL_MODULES = (
+    "portal.core.models",
+    "portal.complaints.models",
+    "portal.meetings.models",
+    "portal.meetings.report_models",
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -64,9 +71,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
-    import portal.complaints.models
-    import portal.core.models
-    import portal.meetings.models  # noqa: F401
+    import importlib
+
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
 
 
 def _refuse_default_secret(app: Flask) -> None:

@@ -1,7 +1,10 @@
-"""CLI commands of this module, registered by :func:`portal.cli.init_app`."""
+"""CLI commands of the meetings module, registered by :func:`portal.cli.init_app`."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Add this module's commands to ``app.cli``."""
+    """Add ``meeting …`` (issue 7) and ``report …`` (issue 8) commands to ``app.cli``."""
+    from portal.meetings import report_cli
+
+    report_cli.register(app)

@@ -1,3 +1,5 @@
+"""Rakor planning, invitations, attendance, minutes and actions (issue 7)."""
+
 from __future__ import annotations
 
 from portal.core.auth import role_required

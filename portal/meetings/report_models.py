@@ -1,0 +1,1 @@
+"""Models of the compiled rakor report (issue 8)."""
