@@ -83,14 +83,28 @@ def _refuse_default_secret(app: Flask) -> None:
 
 
 def _init_redis(app: Flask) -> None:
+    """Redis backs rate limits, the aggregate cache and the job queue when ``REDIS_URL`` is set.
+
+    Without it all three run in-process. With it, a Redis outage degrades to in-process too:
+    Flask-Limiter falls back to memory, the cache to a local dict, jobs to a thread.
+    """
     url = app.config.get("REDIS_URL")
     app.extensions["portal_redis"] = None
-    if url:
-        import redis
+    if not url:
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+        return
+    import redis
 
-        app.extensions["portal_redis"] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        app.config.setdefault("RATELIMIT_STORAGE_URI", url)
-        app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    timeout = float(app.config.get("REDIS_TIMEOUT", 1.0))
+    app.extensions["portal_redis"] = redis.Redis.from_url(
+        url, socket_timeout=timeout, socket_connect_timeout=timeout, health_check_interval=30
+    )
+    if app.config.get("RATELIMIT_STORAGE_URI") in (None, "", "memory://"):
+        app.config["RATELIMIT_STORAGE_URI"] = url
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": timeout,
+                                                        "socket_connect_timeout": timeout})
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "portal")
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
 
 
 def _register_hooks(app: Flask) -> None:

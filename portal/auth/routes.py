@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import time
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, request, session, url_for
@@ -13,6 +15,7 @@ from portal.core.auth import is_safe_next
 from portal.core.db import utcnow
 from portal.core.models import Role, User
 from portal.core.render import render
+from portal.core.security import LAST_SEEN, SIGNED_IN_AT
 from portal.extensions import db, limiter
 
 MAX_FAILURES = 5
@@ -45,19 +48,15 @@ def login():
         user = db.session.scalar(sa.select(User).where(User.email == email))
         now = utcnow()
         if user is not None and user.locked_until and user.locked_until > now:
-            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-            error = _("Akun dikunci sementara karena terlalu banyak percobaan gagal. "
-                      "Coba lagi dalam %(m)s menit.", m=minutes)
+            error = _locked_message(user, now)
         elif user is None or not user.active or not user.check_password(form.password.data):
-            if user is not None:
-                user.failed_logins += 1
-                if user.failed_logins >= MAX_FAILURES:
-                    user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                    user.failed_logins = 0
-                db.session.commit()
             error = _("Email atau kata sandi salah.")
+            if user is not None and _count_failure(user, now):
+                error = _locked_message(user, now)
         elif user.totp_secret and not _otp_ok(user, form.otp.data):
             error = _("Kode autentikator salah atau belum diisi.")
+            if _count_failure(user, now):
+                error = _locked_message(user, now)
         else:
             user.failed_logins = 0
             user.locked_until = None
@@ -65,6 +64,9 @@ def login():
             session.clear()
             session.permanent = True
             login_user(user)
+            stamp = int(time.time())
+            session[SIGNED_IN_AT] = stamp
+            session[LAST_SEEN] = stamp
             db.session.commit()
             current_app.logger.info("login ok user_id=%s", user.id)
             target = form.next.data
@@ -73,10 +75,29 @@ def login():
     return render("auth/login.html", form=form, error=error, status=status)
 
 
-def _otp_ok(user: User, code: str | None) -> bool:
-    import pyotp
+def _locked_message(user: User, now: dt.datetime) -> str:
+    minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
+    return _("Akun dikunci sementara karena %(n)s kali percobaan masuk gagal berturut-turut. "
+             "Coba lagi dalam %(m)s menit, atau hubungi admin Diskominfo bila Anda lupa kata sandi.",
+             n=MAX_FAILURES, m=minutes)
 
-    return bool(code) and pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
+
+def _count_failure(user: User, now: dt.datetime) -> bool:
+    """Record a failed attempt (commits); ``True`` when it locked the account."""
+    user.failed_logins += 1
+    locked = user.failed_logins >= MAX_FAILURES
+    if locked:
+        user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+        user.failed_logins = 0
+    db.session.commit()
+    current_app.logger.info("login failed user_id=%s locked=%s", user.id, locked)
+    return locked
+
+
+def _otp_ok(user: User, code: str | None) -> bool:
+    from portal.auth.totp import verify
+
+    return verify(user.totp_secret, code)
 
 
 @bp.post("/logout")

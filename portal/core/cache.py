@@ -18,8 +18,30 @@ _lock = threading.Lock()
 _GEN_KEY = "portal:datagen"
 
 
-def _redis():
-    return current_app.extensions.get("portal_redis")
+#: seconds to leave Redis alone after a failure, so an outage costs one timeout, not one per call
+RETRY_AFTER = 15.0
+_down_until = [0.0]
+
+
+def redis_client():
+    """The app's Redis client, or ``None`` when Redis is not configured or failed recently."""
+    r = current_app.extensions.get("portal_redis")
+    if r is None or time.monotonic() < _down_until[0]:
+        return None
+    return r
+
+
+def mark_redis_down() -> None:
+    """Remember a Redis failure: callers use their in-process fallback for a while."""
+    _down_until[0] = time.monotonic() + RETRY_AFTER
+    current_app.logger.warning("redis unavailable: in-process fallback for %ss", int(RETRY_AFTER))
+
+
+def reset_redis_state() -> None:
+    _down_until[0] = 0.0
+
+
+_redis = redis_client
 
 
 def get(key: str) -> Any | None:
@@ -29,7 +51,7 @@ def get(key: str) -> Any | None:
             raw = r.get(f"portal:c:{key}")
             return json.loads(raw) if raw is not None else None
         except Exception:  # Redis down: fall through to the local cache
-            current_app.logger.warning("cache: redis unavailable")
+            mark_redis_down()
     with _lock:
         item = _local.get(key)
     if item and item[0] > time.monotonic():
@@ -45,7 +67,7 @@ def set(key: str, value: Any, ttl: int) -> None:  # noqa: A001 - mirrors cache A
             r.setex(f"portal:c:{key}", ttl, raw)
             return
         except Exception:
-            current_app.logger.warning("cache: redis unavailable")
+            mark_redis_down()
     with _lock:
         if len(_local) > 5000:
             _local.clear()
@@ -58,7 +80,7 @@ def generation() -> int:
         try:
             return int(r.get(_GEN_KEY) or 0)
         except Exception:
-            current_app.logger.warning("cache: redis unavailable")
+            mark_redis_down()
     return _local_gen[0]
 
 
@@ -72,7 +94,7 @@ def bump_generation() -> None:
         try:
             r.incr(_GEN_KEY)
         except Exception:
-            current_app.logger.warning("cache: redis unavailable")
+            mark_redis_down()
 
 
 def clear_local() -> None:

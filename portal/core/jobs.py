@@ -33,18 +33,35 @@ def enqueue(kind: str, func_path: str, *args: Any, user_id: int | None = None, t
     db.session.add(job)
     db.session.commit()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("JOBS_EAGER") or app.config.get("TESTING"):
+    if app.config.get("JOBS_EAGER") or (app.config.get("TESTING") and not app.config.get("JOBS_QUEUE_IN_TESTS")):
         _run(app, job.id, func_path, args)
         db.session.expire_all()
-    elif app.extensions.get("portal_redis") is not None:
-        from rq import Queue
-
-        Queue(QUEUE_NAME, connection=app.extensions["portal_redis"]).enqueue(
-            "portal.core.jobs.rq_entry", job.id, func_path, list(args), job_timeout=3600
-        )
-    else:
+    elif not _enqueue_rq(job.id, func_path, args):
         threading.Thread(target=_run, args=(app, job.id, func_path, args), daemon=True).start()
     return job
+
+
+def _enqueue_rq(job_id: str, func_path: str, args: Any) -> bool:
+    """Put the job on the RQ queue; ``False`` when Redis is absent or down (run in a thread then).
+
+    The job row is already committed, so a Redis outage loses nothing: the fallback runs it here.
+    """
+    from portal.core.cache import mark_redis_down, redis_client
+
+    r = redis_client()
+    if r is None:
+        return False
+    from rq import Queue
+
+    try:
+        Queue(QUEUE_NAME, connection=r).enqueue(
+            "portal.core.jobs.rq_entry", job_id, func_path, list(args), job_timeout=3600,
+            job_id=f"portal-{job_id}", result_ttl=3600, failure_ttl=7 * 86400,
+        )
+    except Exception:
+        mark_redis_down()
+        return False
+    return True
 
 
 def _run(app: Flask, job_id: str, func_path: str, args: Any) -> None:

@@ -1,19 +1,80 @@
-"""Security headers with a strict Content-Security-Policy (no inline scripts or styles)."""
+"""Security headers, cookie defaults and staff session expiry.
+
+- A strict Content-Security-Policy: no inline scripts or styles, not even ``style=""`` attributes.
+- HSTS only when the request really came over HTTPS (behind a proxy: ``PROXY_FIX=1`` trusts one hop of
+  ``X-Forwarded-Proto``/``-For``) and ``HSTS_ENABLED`` is on, so a plain-HTTP install never locks itself out.
+- Staff sessions end after ``PERMANENT_SESSION_LIFETIME`` (absolute) or ``SESSION_IDLE_MINUTES`` without a
+  request (idle); pages for signed-in users are never stored by caches (they carry personal data).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import os
+import time
+
+from flask import Flask, Response, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
+#: session key holding the time (epoch seconds) of the last request of a signed-in user
+LAST_SEEN = "_seen"
+#: session key holding the time of sign-in (the absolute lifetime counts from it)
+SIGNED_IN_AT = "_auth_at"
+#: rewrite the idle stamp at most this often, so every request does not re-send the cookie
+TOUCH_EVERY = 60
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_IDLE_MINUTES", _env_int("SESSION_IDLE_MINUTES", 30))
+    app.config.setdefault("PROXY_FIX", _env_int("PROXY_FIX", 0))
+    if app.config["ENV_NAME"] == "production" and "SESSION_COOKIE_SECURE" not in os.environ:
+        app.config["SESSION_COOKIE_SECURE"] = True  # production runs behind HTTPS unless told otherwise
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE", False)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    @app.before_request
+    def _idle_timeout():
+        from flask_login import current_user, logout_user
+
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = int(time.time())
+        idle = int(app.config["SESSION_IDLE_MINUTES"]) * 60
+        seen = session.get(LAST_SEEN)
+        started = session.setdefault(SIGNED_IN_AT, now)
+        lifetime = app.permanent_session_lifetime.total_seconds()
+        if (idle and seen is not None and now - int(seen) > idle) or now - int(started) > lifetime:
+            logout_user()
+            session.clear()
+            flash(_("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali."), "info")
+            if request.method == "GET":
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), code=303)
+            return redirect(url_for("auth.login"), code=303)
+        if seen is None or now - int(seen) >= TOUCH_EVERY:
+            session[LAST_SEEN] = now
+        return None
+
     @app.after_request
     def _headers(resp: Response) -> Response:
+        from flask_login import current_user
+
         h = resp.headers
         h.setdefault("Content-Security-Policy", CSP)
         h.setdefault("X-Content-Type-Options", "nosniff")
@@ -22,5 +83,11 @@ def init_app(app: Flask) -> None:
         h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("HSTS_ENABLED") and request.is_secure:
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            h.setdefault("Strict-Transport-Security", HSTS)
+        try:
+            signed_in = current_user.is_authenticated
+        except Exception:  # outside a request with a user loader (e.g. errors before login set-up)
+            signed_in = False
+        if signed_in and "Cache-Control" not in h:
+            h["Cache-Control"] = "no-store"
         return resp
