@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 from pathlib import Path
@@ -27,10 +28,27 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 _schema_ready: set[str] = set()
 
 
+@functools.cache
+def _pg_url_for_worker() -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (created on demand)."""
+    url = sa.engine.make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+                             if PG_URL.startswith("postgresql://") else PG_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{worker}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def _db_url(backend: str, tmp_root: Path) -> str:
     if backend == "postgresql":
-        url = PG_URL or ""
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+        return _pg_url_for_worker()
     return f"sqlite:///{tmp_root / 'test.db'}"
 
 
