@@ -4,7 +4,8 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-22
 
-A reserved slot in the linear history; empty until its issue needs schema changes.
+Web uploads wait for confirmation under a random name and are worked on by a background job:
+``import_batch.stored_name`` and ``import_batch.job_id``.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -17,8 +18,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('stored_name', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('job_id', sa.String(length=36), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_column('job_id')
+        batch_op.drop_column('stored_name')

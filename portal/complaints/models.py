@@ -349,6 +349,10 @@ class ImportBatch(db.Model):
     errors: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
     #: the row errors, ``[{"row", "id", "message"}]``
     error_report: orm.Mapped[list[dict[str, Any]]] = orm.mapped_column(sa.JSON, nullable=False, default=list)
+    #: random name of the uploaded file under UPLOAD_DIR/imports while it waits (web uploads)
+    stored_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
+    #: the background job (preview or import) currently working on it
+    job_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), nullable=True)
 
     user: orm.Mapped[User | None] = orm.relationship()
 
