@@ -1,1 +1,83 @@
-"""Models of the compiled rakor report (issue 8)."""
+"""Models of the compiled rakor report (issue 8): one report per meeting, draft → approved → published."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from portal.core.db import UTCDateTime, utcnow
+from portal.core.models import User, str_enum
+from portal.extensions import db
+
+
+class ReportStatus(enum.StrEnum):
+    """Where the report is: figures live while a draft, frozen from approval on."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draf", "approved": "Disetujui", "published": "Diterbitkan"}[self.value]
+
+
+#: the sections staff write in the portal (Tabel 2 components 4–6), in report order
+WRITTEN_SECTIONS = ("analysis_delay", "analysis_themes", "improvement_plan")
+
+
+class RakorReport(db.Model):
+    """The semiannual report of a rakor, to the Governor and leadership (seed 000)."""
+
+    __tablename__ = "rakor_report"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    meeting_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("meeting.id"), unique=True, nullable=False)
+    status: orm.Mapped[ReportStatus] = orm.mapped_column(
+        str_enum(ReportStatus, 16), nullable=False, default=ReportStatus.DRAFT
+    )
+    #: Tabel 2 (4): analysis of the causes of delay (Markdown)
+    analysis_delay: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    #: Tabel 2 (5): gender, disability and vulnerable-group themes (Markdown)
+    analysis_themes: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    #: Tabel 2 (6): the improvement plan for the next three months (Markdown)
+    improvement_plan: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    #: every figure of the report, frozen at approval (``None`` while a draft)
+    figures: orm.Mapped[dict[str, Any] | None] = orm.mapped_column(sa.JSON, nullable=True)
+    #: sha256 of the canonical JSON of the frozen figures (source fingerprint included)
+    data_hash: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
+    #: the latest PDF: of the draft while a draft, the final one from approval on
+    pdf: orm.Mapped[bytes | None] = orm.mapped_column(sa.LargeBinary, nullable=True, deferred=True)
+    pdf_sha256: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
+    pdf_size: orm.Mapped[int | None] = orm.mapped_column(sa.Integer, nullable=True)
+    pdf_generated_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    #: the latest generation job, for its progress bar
+    pdf_job_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), nullable=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    updated_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    approved_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    approved_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    published_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    published_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+
+    meeting = orm.relationship("Meeting")
+    approved_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[approved_by_id])
+    published_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[published_by_id])
+    updated_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[updated_by_id])
+
+    def __repr__(self) -> str:
+        return f"<RakorReport {self.id} meeting={self.meeting_id} {self.status}>"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != ReportStatus.DRAFT
+
+    def written(self) -> dict[str, str]:
+        return {k: getattr(self, k) or "" for k in WRITTEN_SECTIONS}

@@ -1,0 +1,534 @@
+"""The semiannual rakor report: every figure compiled from live data for a reporting period.
+
+:func:`compile_figures` returns one JSON-able dict (dates as ISO strings) that the HTML preview,
+the PDF and the approval freeze all use. Its recaps come from :mod:`portal.complaints.stats`, so
+the report always equals ``/api/v1/stats`` for the same period. :func:`compile_report` adds the
+meeting's own sections (agenda, attendance, decisions, action items …).
+
+Definitions that DOMAIN.md leaves open, fixed here so the report explains itself:
+
+- Quarters (Tabel 2) are consecutive three-month blocks from the start of the reporting period.
+- *Faster / on time / slower than the norm*: a finished complaint is on time when it finished on
+  its due day (start + norm in working days), faster before it, slower after it.
+- *Over 60 days*: finished more than 60 calendar days after submission, or still unfinished
+  more than 60 days after submission at the end of the period.
+- KemenPANRB indicators are met when: the SK team decree is at most a year old at the period's
+  end; a current liaison signed in within 30 days before the period's end (or since); the OPD's
+  %TL reaches the 90 % target; at least 90 % of finished complaints finished by their due date;
+  the OPD has action items from the meeting and none is overdue.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from portal.complaints import stats
+from portal.complaints.models import Category, Channel, Complaint, ComplaintEvent, Gender, Reporter, Status
+from portal.core.models import OPD, Liaison, User
+from portal.core.timeutil import date_start_utc
+from portal.extensions import db
+
+#: roadmap / KemenPANRB targets used to mark indicators as met
+TARGET_PERSEN_TL = 90.0
+TARGET_ON_TIME = 90.0
+SK_MAX_AGE_DAYS = 365
+LOGIN_WINDOW_DAYS = 30
+OVER_DAYS = 60
+
+#: roadmap §3.5 channel groups (1.1–1.4) plus social media, which LAPOR! also receives
+CHANNEL_GROUPS = [
+    ("web_app", "Website/aplikasi", (Channel.WEBSITE, Channel.APLIKASI_MOBILE)),
+    ("sms", "SMS 1708", (Channel.SMS,)),
+    ("telepon_surat_email", "Telepon/surat/pos/email", (Channel.TELEPON, Channel.SURAT, Channel.EMAIL)),
+    ("tatap_muka", "Datang langsung", (Channel.TATAP_MUKA,)),
+    ("media_sosial", "Media sosial", (Channel.MEDIA_SOSIAL,)),
+]
+
+Progress = Callable[[int, str], None]
+
+
+class late_days(FunctionElement):
+    """Days from the end of ``due`` (a WIB calendar date) to the instant ``ts``: > 0 is late."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "late_days"
+
+
+@compiles(late_days, "sqlite")
+def _late_sqlite(element, compiler, **kw):
+    ts, due = list(element.clauses)
+    # 00:00 WIB of the day after ``due`` is 17:00 UTC on ``due``
+    return (f"(julianday({compiler.process(ts, **kw)}) - (julianday({compiler.process(due, **kw)})"
+            " + 17.0 / 24.0))")
+
+
+@compiles(late_days, "postgresql")
+def _late_pg(element, compiler, **kw):
+    ts, due = list(element.clauses)
+    return (f"(EXTRACT(EPOCH FROM ({compiler.process(ts, **kw)} - (({compiler.process(due, **kw)} + 1)"
+            "::timestamp - INTERVAL '7 hours'))) / 86400.0)")
+
+
+# --- small helpers --------------------------------------------------------------------------------
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation hashed at approval: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def data_hash(figures: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(figures).encode()).hexdigest()
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _avg(value: Any, digits: int = 1) -> float | None:
+    return round(float(value), digits) if value is not None else None
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(part * 100.0 / whole, 1) if whole else 0.0
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length that ends the day before ``start``."""
+    prev_end = start - dt.timedelta(days=1)
+    return prev_end - (end - start), prev_end
+
+
+def month_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Calendar-month pieces of ``start..end`` (the first and last may be partial)."""
+    out = []
+    cur = start
+    while cur <= end:
+        last = dt.date(cur.year, cur.month, calendar.monthrange(cur.year, cur.month)[1])
+        out.append((cur, min(last, end)))
+        cur = last + dt.timedelta(days=1)
+    return out
+
+
+def quarter_blocks(start: dt.date, end: dt.date) -> list[list[tuple[dt.date, dt.date]]]:
+    """Month segments grouped three by three from the period's start."""
+    months = month_segments(start, end)
+    return [months[i:i + 3] for i in range(0, len(months), 3)]
+
+
+def _in_period(start: dt.date, end: dt.date) -> list:
+    return stats.period_filter(start, end)
+
+
+def _end_instant(end: dt.date) -> dt.datetime:
+    return date_start_utc(end + dt.timedelta(days=1))
+
+
+# --- sections -------------------------------------------------------------------------------------
+
+def source_digest(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """A cheap fingerprint of the source rows: any change to a complaint of the period changes it."""
+    c = Complaint
+    row = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(c.version), 0), sa.func.max(c.updated_at),
+                  sa.func.coalesce(sa.func.sum(c.id), 0))
+        .where(*_in_period(start, end))
+    ).one()
+    last = row[2]
+    if isinstance(last, dt.datetime):
+        last = last.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return {"rows": int(row[0]), "versions": int(row[1]), "last_update": last, "ids": int(row[3])}
+
+
+def monthly_summary(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """One month (or a part of one): received plus the recap."""
+    r = stats.recap(start, end)
+    received = sum(r[k] for k in stats.STATUS_KEYS)
+    return {"start": _iso(start), "end": _iso(end), "received": received, **r}
+
+
+def category_handling(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Tabel 2 (2) and (3): per category, mean days to finish and faster/on time/slower counts."""
+    c = Complaint
+    late = late_days(c.finished_at, c.due_date)
+    q = (sa.select(
+        c.category_id,
+        sa.func.count().label("n"),
+        sa.func.avg(stats.days_between(c.submitted_at, c.finished_at)).label("mean_days"),
+        sa.func.min(c.norm_days).label("norm_min"),
+        sa.func.max(c.norm_days).label("norm_max"),
+        sa.func.sum(sa.case((late <= -1.0, 1), else_=0)).label("faster"),
+        sa.func.sum(sa.case((sa.and_(late > -1.0, late <= 0.0), 1), else_=0)).label("on_time"),
+        sa.func.sum(sa.case((late > 0.0, 1), else_=0)).label("slower"),
+    ).where(*_in_period(start, end), c.status == Status.SELESAI, c.finished_at.is_not(None),
+            c.due_date.is_not(None))
+        .group_by(c.category_id))
+    rows = db.session.execute(q).all()
+    paths = _category_paths({r.category_id for r in rows if r.category_id})
+    out = []
+    for r in rows:
+        norm = r.norm_min if r.norm_min == r.norm_max else None
+        out.append({"category": paths.get(r.category_id, "Tanpa kategori"), "norm_days": norm,
+                    "n": int(r.n), "mean_days": _avg(r.mean_days), "faster": int(r.faster or 0),
+                    "on_time": int(r.on_time or 0), "slower": int(r.slower or 0)})
+    out.sort(key=lambda x: (-x["n"], x["category"]))
+    return out
+
+
+def _category_paths(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(Category.id, Category.path).where(Category.id.in_(ids))).all())
+
+
+def quarters(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Tabel 2's automatic components for each three-month block of the period."""
+    out = []
+    for i, months in enumerate(quarter_blocks(start, end), 1):
+        q_start, q_end = months[0][0], months[-1][1]
+        cats = category_handling(q_start, q_end)
+        totals = {k: sum(c[k] for c in cats) for k in ("n", "faster", "on_time", "slower")}
+        out.append({
+            "no": i, "start": _iso(q_start), "end": _iso(q_end),
+            "months": [monthly_summary(s, e) for s, e in months],
+            "summary": monthly_summary(q_start, q_end),
+            "categories": cats,
+            "handling_totals": totals,
+        })
+    return out
+
+
+def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The monthly monitoring indicators of roadmap §3.5, over the whole period."""
+    c = Complaint
+    period = _in_period(start, end)
+    end_at = _end_instant(end)
+    open_statuses = (Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES)
+    over = sa.or_(
+        sa.and_(c.finished_at.is_not(None), stats.days_between(c.submitted_at, c.finished_at) > OVER_DAYS),
+        sa.and_(c.status.in_(open_statuses), c.submitted_at < end_at - dt.timedelta(days=OVER_DAYS)),
+    )
+    late = late_days(c.finished_at, c.due_date)
+
+    def count_if(cond) -> Any:
+        return sa.func.sum(sa.case((cond, 1), else_=0))
+
+    row = db.session.execute(sa.select(
+        sa.func.count().label("received"),
+        sa.func.count(c.verified_at).label("verified"),
+        sa.func.count(c.dispatched_at).label("dispatched"),
+        sa.func.count(c.first_followup_at).label("responded"),
+        count_if(c.status == Status.BELUM_DITINDAKLANJUTI).label("at_agency"),
+        count_if(c.status == Status.PROSES).label("in_followup"),
+        count_if(c.status == Status.SELESAI).label("finished"),
+        count_if(c.status.in_(open_statuses)).label("unfinished"),
+        count_if(c.status == Status.TUNDA).label("postponed"),
+        count_if(c.status == Status.ARSIP).label("archived"),
+        sa.func.avg(stats.days_between(c.submitted_at, c.verified_at)).label("t_verify"),
+        sa.func.avg(stats.days_between(c.submitted_at, c.dispatched_at)).label("t_dispatch"),
+        sa.func.avg(stats.days_between(c.dispatched_at, c.first_followup_at)).label("t_respond"),
+        sa.func.avg(stats.days_between(c.submitted_at, c.first_followup_at)).label("t_followup"),
+        sa.func.avg(stats.days_between(c.submitted_at, c.finished_at)).label("t_finish"),
+        count_if(over).label("over_60"),
+        sa.func.avg(c.rating).label("rating"),
+        sa.func.count(c.rating).label("n_rating"),
+        count_if(sa.and_(c.status == Status.SELESAI, late <= 0.0)).label("finished_on_time"),
+    ).where(*period)).one()
+
+    channels = dict(db.session.execute(
+        sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).all())
+    by_channel = [{"channel": ch.value, "label": ch.label, "n": int(channels.get(ch, 0))} for ch in Channel]
+    groups = [{"key": key, "label": label, "n": sum(int(channels.get(ch, 0)) for ch in chs)}
+              for key, label, chs in CHANNEL_GROUPS]
+
+    r = Reporter
+    rep = db.session.execute(
+        sa.select(count_if(r.gender == Gender.L), count_if(r.gender == Gender.P),
+                  count_if(r.has_disability.is_(True)), sa.func.count())
+        .select_from(c).join(r, r.complaint_id == c.id).where(*period)
+    ).one()
+
+    reopened = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(ComplaintEvent.complaint_id)))
+        .select_from(c).join(ComplaintEvent, ComplaintEvent.complaint_id == c.id)
+        .where(*period, ComplaintEvent.kind.in_(("reopened", "reporter_reply")))
+    ) or 0
+
+    cat_rows = db.session.execute(
+        sa.select(c.category_id, sa.func.count()).where(*period).group_by(c.category_id)).all()
+    paths = _category_paths({cid for cid, _n in cat_rows if cid})
+    per_category = sorted(({"category": paths.get(cid, "Tanpa kategori"), "n": int(n)} for cid, n in cat_rows),
+                          key=lambda x: (-x["n"], x["category"]))
+    top = next((x for x in per_category if x["category"] != "Tanpa kategori"), None)
+
+    m = row._mapping
+    finished = int(m["finished"] or 0)
+    return {
+        "by_channel": by_channel,
+        "channel_groups": groups,
+        "received": int(m["received"] or 0),
+        "verified": int(m["verified"] or 0),
+        "dispatched": int(m["dispatched"] or 0),
+        "responded": int(m["responded"] or 0),
+        "at_agency": int(m["at_agency"] or 0),
+        "in_followup": int(m["in_followup"] or 0),
+        "finished": finished,
+        "unfinished": int(m["unfinished"] or 0),
+        "postponed": int(m["postponed"] or 0),
+        "archived": int(m["archived"] or 0),
+        "reopened": int(reopened),
+        "mean_days": {"verify": _avg(m["t_verify"]), "dispatch": _avg(m["t_dispatch"]),
+                      "respond": _avg(m["t_respond"]), "followup": _avg(m["t_followup"]),
+                      "finish": _avg(m["t_finish"])},
+        "over_60": int(m["over_60"] or 0),
+        "finished_on_time": int(m["finished_on_time"] or 0),
+        "finished_on_time_pct": _pct(int(m["finished_on_time"] or 0), finished),
+        "reporters": {"male": int(rep[0] or 0), "female": int(rep[1] or 0), "disability": int(rep[2] or 0),
+                      "with_data": int(rep[3] or 0)},
+        "rating_mean": _avg(m["rating"], 2),
+        "n_rating": int(m["n_rating"] or 0),
+        #: LAPOR! does not record a separate rating of the solution's accuracy
+        "rating_accuracy_mean": None,
+        "per_category": per_category,
+        "top_category": top,
+    }
+
+
+def _opd_handling(start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    c = Complaint
+    late = late_days(c.finished_at, c.due_date)
+    rows = db.session.execute(
+        sa.select(c.opd_id, sa.func.count(),
+                  sa.func.sum(sa.case((late <= 0.0, 1), else_=0)))
+        .where(*_in_period(start, end), c.status == Status.SELESAI, c.opd_id.is_not(None),
+               c.finished_at.is_not(None), c.due_date.is_not(None))
+        .group_by(c.opd_id)).all()
+    return {opd_id: {"finished": int(n), "on_time": int(ok or 0)} for opd_id, n, ok in rows}
+
+
+def kemenpanrb(start: dt.date, end: dt.date, per_opd: list[dict[str, Any]],
+               action_items: dict[str, dict[str, int]] | None = None) -> list[dict[str, Any]]:
+    """The five KemenPANRB evaluation indicators per OPD (seed 004)."""
+    opds = {o.code: o for o in db.session.scalars(sa.select(OPD))}
+    handling = _opd_handling(start, end)
+    logins: dict[int, list[dt.datetime | None]] = {}
+    for opd_id, last in db.session.execute(
+            sa.select(Liaison.opd_id, User.last_login_at).join(User, User.id == Liaison.user_id)
+            .where(Liaison.valid_to.is_(None), User.active.is_(True))):
+        logins.setdefault(opd_id, []).append(last)
+    window = date_start_utc(end - dt.timedelta(days=LOGIN_WINDOW_DAYS))
+    action_items = action_items or {}
+    out = []
+    for rec in per_opd:
+        opd = opds[rec["code"]]
+        sk = opd.sk_team_date
+        sk_ok = sk is not None and (end - sk).days <= SK_MAX_AGE_DAYS
+        seen = [t for t in logins.get(opd.id, []) if t is not None]
+        last_login = max(seen) if seen else None
+        account_ok = last_login is not None and last_login >= window
+        data_ok = rec["total"] == 0 or rec["persen_tl"] >= TARGET_PERSEN_TL
+        h = handling.get(opd.id, {"finished": 0, "on_time": 0})
+        on_time_pct = _pct(h["on_time"], h["finished"])
+        quality_ok = h["finished"] == 0 or on_time_pct >= TARGET_ON_TIME
+        ai = action_items.get(opd.code, {"total": 0, "done": 0, "overdue": 0})
+        plan_ok = ai["total"] > 0 and ai["overdue"] == 0
+        oks = [sk_ok, account_ok, data_ok, quality_ok, plan_ok]
+        out.append({
+            "code": opd.code, "name": opd.name,
+            "sk_team_date": _iso(sk) if sk else None, "sk_ok": sk_ok,
+            "liaisons": len(logins.get(opd.id, [])),
+            "last_login": last_login.replace(tzinfo=None).isoformat(timespec="seconds") if last_login else None,
+            "account_ok": account_ok,
+            "total": rec["total"], "persen_tl": rec["persen_tl"], "data_ok": data_ok,
+            "finished": h["finished"], "on_time_pct": on_time_pct, "rhp": rec["rhp"], "quality_ok": quality_ok,
+            "actions_total": ai["total"], "actions_done": ai["done"], "actions_overdue": ai["overdue"],
+            "plan_ok": plan_ok,
+            "score": sum(oks),
+        })
+    return out
+
+
+#: the key figures compared with the previous period: (key, label, higher is better, digits)
+KEY_FIGURES = [
+    ("received", "Laporan diterima", None, 0),
+    ("total", "Total (tanpa Arsip dan Tunda)", None, 0),
+    ("selesai", "Selesai", True, 0),
+    ("persen_tl", "%TL", True, 1),
+    ("rtl_hari", "RTL (hari)", False, 1),
+    ("rv_hari", "RV (hari)", False, 1),
+    ("rhp", "RHP", True, 2),
+    ("finished_on_time_pct", "Selesai tepat waktu (%)", True, 1),
+    ("over_60", "Melebihi 60 hari", False, 0),
+]
+
+
+def key_figures(province: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
+    return {"received": ind["received"], "total": province["total"], "selesai": province["selesai"],
+            "persen_tl": province["persen_tl"], "rtl_hari": province["rtl_hari"],
+            "rv_hari": province["rv_hari"], "rhp": province["rhp"],
+            "finished_on_time_pct": ind["finished_on_time_pct"], "over_60": ind["over_60"]}
+
+
+def comparison(current: dict[str, Any], previous: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Current against previous key figures, with the change and whether it is an improvement."""
+    rows = []
+    for key, label, higher_better, digits in KEY_FIGURES:
+        cur = current.get(key)
+        prev = previous.get(key) if previous else None
+        delta = round(cur - prev, digits) if cur is not None and prev is not None else None
+        better = None
+        if delta and higher_better is not None:
+            better = (delta > 0) == higher_better
+        rows.append({"key": key, "label": label, "digits": digits, "current": cur, "previous": prev,
+                     "delta": delta, "better": better})
+    return rows
+
+
+# --- the whole ------------------------------------------------------------------------------------
+
+def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.date] | None = None,
+                    action_items: dict[str, dict[str, int]] | None = None,
+                    progress: Progress | None = None) -> dict[str, Any]:
+    """Every figure of the report for ``start..end`` (WIB dates, inclusive), JSON-able."""
+    step = progress or (lambda _n, _msg: None)
+    if previous is None:
+        previous = previous_period(start, end)
+    step(1, "Rekap per OPD dan provinsi")
+    province = stats.recap(start, end)
+    per_opd = stats.recap_per_opd(start, end)
+    step(2, "Komponen Tabel 2 per triwulan")
+    qs = quarters(start, end)
+    step(3, "Indikator pemantauan §3.5")
+    ind = indicators(start, end)
+    step(4, "Indikator evaluasi KemenPANRB")
+    evaluation = kemenpanrb(start, end, per_opd, action_items)
+    step(5, "Periode sebelumnya")
+    p_start, p_end = previous
+    prev_province = stats.recap(p_start, p_end)
+    prev_ind = indicators(p_start, p_end)
+    prev_opd = {r["code"]: {"total": r["total"], "persen_tl": r["persen_tl"], "rhp": r["rhp"]}
+                for r in stats.recap_per_opd(p_start, p_end)}
+    current_keys = key_figures(province, ind)
+    previous_keys = key_figures(prev_province, prev_ind)
+    return {
+        "version": 1,
+        "period": {"start": _iso(start), "end": _iso(end)},
+        "previous_period": {"start": _iso(p_start), "end": _iso(p_end)},
+        "province": province,
+        "per_opd": per_opd,
+        "quarters": qs,
+        "indicators": ind,
+        "kemenpanrb": evaluation,
+        "key_figures": current_keys,
+        "previous": {"province": prev_province, "key_figures": previous_keys, "per_opd": prev_opd},
+        "comparison": comparison(current_keys, previous_keys),
+        "source": source_digest(start, end),
+    }
+
+
+# --- the meeting's own sections -------------------------------------------------------------------
+
+def action_items_per_opd(meeting: Any, today: dt.date) -> dict[str, dict[str, int]]:
+    """Per OPD code: the meeting's action items, how many are done and how many are overdue."""
+    from portal.meetings.models import ActionStatus
+
+    out: dict[str, dict[str, int]] = {}
+    for item in meeting.action_items:
+        if item.status == ActionStatus.DROPPED:
+            continue
+        rec = out.setdefault(item.owner_opd.code, {"total": 0, "done": 0, "overdue": 0})
+        rec["total"] += 1
+        if item.status == ActionStatus.DONE:
+            rec["done"] += 1
+        elif item.due_date is not None and item.due_date < today:
+            rec["overdue"] += 1
+    return out
+
+
+def compile_meeting(meeting: Any) -> dict[str, Any]:
+    """Agenda, speakers, attendance per OPD, minutes, decisions, action items and photos."""
+    from portal.meetings.models import InvitationKind
+
+    invited: dict[int, dict[str, Any]] = {}
+    for inv in meeting.invitations:
+        if inv.kind != InvitationKind.PARTICIPANT or inv.opd is None:
+            continue
+        rec = invited.setdefault(inv.opd.id, {"code": inv.opd.code, "name": inv.opd.name, "invited": 0,
+                                              "present": 0, "representative": 0})
+        rec["invited"] += 1
+    attendees = []
+    for att in meeting.attendances:
+        if att.opd is not None:
+            rec = invited.setdefault(att.opd.id, {"code": att.opd.code, "name": att.opd.name, "invited": 0,
+                                                  "present": 0, "representative": 0})
+            rec["present"] += 1
+            rec["representative"] += int(att.is_representative)
+        attendees.append({"name": att.name, "position": att.position,
+                          "opd": att.opd.name if att.opd else None, "representative": att.is_representative})
+    per_opd = sorted(invited.values(), key=lambda r: r["name"])
+    opds_invited = sum(1 for r in per_opd if r["invited"])
+    opds_present = sum(1 for r in per_opd if r["invited"] and r["present"])
+    minutes = meeting.minutes
+    actions = []
+    for item in meeting.action_items:
+        origin = item.carried_from
+        actions.append({
+            "title": item.title, "description": item.description,
+            "opd_code": item.owner_opd.code, "opd": item.owner_opd.name,
+            "due_date": _iso(item.due_date) if item.due_date else None,
+            "status": item.status.value, "status_label": item.status.label,
+            "carried_from": (origin.meeting.title if origin is not None else None),
+            "carried_over": item.carried_over_at is not None,
+            "last_note": item.progress[-1].note if item.progress else None,
+        })
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat(),
+        "date": _iso(meeting.date_wib),
+        "venue": meeting.venue,
+        "mode": meeting.mode.label,
+        "status": meeting.status.label,
+        "agenda": [{"title": a.title, "minutes": a.duration_minutes, "presenter": a.presenter,
+                    "carry_over": a.is_carry_over} for a in meeting.agenda_items],
+        "speakers": [{"name": s.name, "title": s.title, "institution": s.institution, "topic": s.topic}
+                     for s in meeting.speakers],
+        "attendance": {"per_opd": per_opd, "opds_invited": opds_invited, "opds_present": opds_present,
+                       "rate": _pct(opds_present, opds_invited), "people": len(attendees)},
+        "attendees": attendees,
+        "minutes": ({"status": minutes.status.label, "html": minutes.body_html, "version": minutes.version}
+                    if minutes is not None and (minutes.body_md or "").strip() else None),
+        "decisions": [d.text for d in meeting.decisions],
+        "action_items": actions,
+        "photos": [{"id": p.id, "stored_name": p.stored_name, "caption": p.caption,
+                    "width": p.width, "height": p.height} for p in meeting.photos],
+    }
+
+
+def compile_report(meeting: Any, progress: Progress | None = None, today: dt.date | None = None
+                   ) -> dict[str, Any]:
+    """The figures for the meeting's reporting period plus the meeting's own sections."""
+    from portal.core.timeutil import today_wib
+
+    today = today or today_wib()
+    step = progress or (lambda _n, _msg: None)
+    figures = compile_figures(meeting.period_start, meeting.period_end,
+                              action_items=action_items_per_opd(meeting, today), progress=step)
+    step(6, "Bagian rapat")
+    figures["meeting"] = compile_meeting(meeting)
+    figures["compiled_on"] = _iso(today)
+    return figures
+
+
+#: steps reported by :func:`compile_report`, plus rendering and storing the PDF
+STEPS = 8
