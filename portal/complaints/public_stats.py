@@ -1,0 +1,194 @@
+"""Aggregates for the public dashboard beyond the recap: breakdowns, medians, the monthly trend.
+
+Every function returns plain JSON-ready values so the results can be cached
+(:func:`portal.core.cache.cached`). Counts include every status unless said otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from portal.complaints.models import Category, Channel, Complaint, Gender, Reporter, Status
+from portal.complaints.redaction import region_of
+from portal.complaints.stats import days_between, period_filter
+from portal.extensions import db
+
+#: OPDs with fewer complaints than this in a period are listed but not ranked
+MIN_RANKED = 10
+
+
+class wib_month(FunctionElement):
+    """``YYYY-MM`` of a stored (naive UTC) timestamp, in WIB."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "wib_month"
+
+
+@compiles(wib_month, "sqlite")
+def _month_sqlite(element, compiler, **kw):
+    (col,) = list(element.clauses)
+    return f"strftime('%Y-%m', {compiler.process(col, **kw)}, '+7 hours')"
+
+
+@compiles(wib_month, "postgresql")
+def _month_pg(element, compiler, **kw):
+    (col,) = list(element.clauses)
+    return f"to_char({compiler.process(col, **kw)} + interval '7 hours', 'YYYY-MM')"
+
+
+def _where(start: dt.date | None, end: dt.date | None, opd_ids: Iterable[int] | None) -> list:
+    conds = period_filter(start, end)
+    if opd_ids is not None:
+        conds.append(Complaint.opd_id.in_(list(opd_ids)))
+    return conds
+
+
+def _done_sum():
+    return sa.func.sum(sa.case((Complaint.status.in_([Status.PROSES, Status.SELESAI]), 1), else_=0))
+
+
+def by_category(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[str, Any]]:
+    """Counts per category (full path), busiest first; ``limit`` rows, the rest summed as ``Lainnya``."""
+    q = (sa.select(Category.path, sa.func.count(Complaint.id), _done_sum())
+         .select_from(Complaint).outerjoin(Category, Complaint.category_id == Category.id)
+         .where(*_where(start, end, opd_ids)).group_by(Category.path))
+    rows = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n),
+             "ditindaklanjuti": int(d or 0)} for path, n, d in db.session.execute(q)]
+    rows.sort(key=lambda r: (-r["count"], r["label"]))
+    return _top(rows, limit)
+
+
+def _top(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    if len(rows) <= limit:
+        return rows
+    rest = rows[limit:]
+    other = {"key": "_other", "label": "Lainnya", "count": sum(r["count"] for r in rest),
+             "ditindaklanjuti": sum(r["ditindaklanjuti"] for r in rest)}
+    return [*rows[:limit], other]
+
+
+def by_channel(start=None, end=None, opd_ids=None) -> list[dict[str, Any]]:
+    q = (sa.select(Complaint.channel, sa.func.count(Complaint.id), _done_sum())
+         .where(*_where(start, end, opd_ids)).group_by(Complaint.channel))
+    found = {ch: (int(n), int(d or 0)) for ch, n, d in db.session.execute(q)}
+    return [{"key": ch.value, "label": ch.label, "count": found.get(ch, (0, 0))[0],
+             "ditindaklanjuti": found.get(ch, (0, 0))[1]} for ch in Channel]
+
+
+def by_region(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[str, Any]]:
+    """Counts per kabupaten/kota (the first part of the free-text location)."""
+    q = (sa.select(Complaint.location, sa.func.count(Complaint.id), _done_sum())
+         .where(*_where(start, end, opd_ids)).group_by(Complaint.location))
+    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for loc, n, d in db.session.execute(q):
+        key = region_of(loc) or ""
+        acc[key][0] += int(n)
+        acc[key][1] += int(d or 0)
+    rows = [{"key": k, "label": k or "Tidak diketahui", "count": v[0], "ditindaklanjuti": v[1]}
+            for k, v in acc.items()]
+    rows.sort(key=lambda r: (-r["count"], r["label"]))
+    return _top(rows, limit)
+
+
+def by_reporter(start=None, end=None, opd_ids=None) -> dict[str, Any]:
+    """Reporters by gender and disability (seed 001: gender- and disability-disaggregated data)."""
+    q = (sa.select(Reporter.gender, Reporter.has_disability, sa.func.count(Complaint.id))
+         .select_from(Complaint).outerjoin(Reporter, Reporter.complaint_id == Complaint.id)
+         .where(*_where(start, end, opd_ids)).group_by(Reporter.gender, Reporter.has_disability))
+    gender = {"L": 0, "P": 0, "": 0}
+    disability = {"ya": 0, "tidak": 0}
+    for g, dis, n in db.session.execute(q):
+        gender[g.value if isinstance(g, Gender) else (g or "")] += int(n)
+        disability["ya" if dis else "tidak"] += int(n)
+    return {
+        "gender": [{"key": "L", "label": "Laki-laki", "count": gender["L"]},
+                   {"key": "P", "label": "Perempuan", "count": gender["P"]},
+                   {"key": "", "label": "Tidak diketahui", "count": gender[""]}],
+        "disability": [{"key": "ya", "label": "Penyandang disabilitas", "count": disability["ya"]},
+                       {"key": "tidak", "label": "Bukan / tidak diketahui", "count": disability["tidak"]}],
+    }
+
+
+def monthly(start: dt.date, end: dt.date, opd_ids=None) -> list[dict[str, Any]]:
+    """Per WIB month from ``start`` to ``end``: received, followed up (Proses+Selesai), finished."""
+    month = wib_month(Complaint.submitted_at)
+    q = (sa.select(month, sa.func.count(Complaint.id), _done_sum(),
+                   sa.func.sum(sa.case((Complaint.status == Status.SELESAI, 1), else_=0)))
+         .where(*_where(start, end, opd_ids)).group_by(month))
+    found = {m: (int(n), int(d or 0), int(s or 0)) for m, n, d, s in db.session.execute(q)}
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        key = f"{y:04d}-{m:02d}"
+        n, d, s = found.get(key, (0, 0, 0))
+        out.append({"key": key, "count": n, "ditindaklanjuti": d, "selesai": s})
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def medians_per_opd(start=None, end=None) -> dict[int | None, dict[str, float | None]]:
+    """Median RTL and RV days per OPD id (``None`` = all OPDs together)."""
+    rtl = days_between(Complaint.submitted_at, Complaint.first_followup_at)
+    rv = days_between(Complaint.submitted_at, Complaint.verified_at)
+    where = period_filter(start, end)
+    out: dict[int | None, dict[str, float | None]] = {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        def pct(expr):
+            return sa.func.percentile_cont(0.5).within_group(expr)
+
+        q = sa.select(Complaint.opd_id, pct(rtl), pct(rv)).where(*where).group_by(Complaint.opd_id)
+        for opd_id, m_rtl, m_rv in db.session.execute(q):
+            if opd_id is not None:
+                out[opd_id] = {"rtl_median": _r(m_rtl), "rv_median": _r(m_rv)}
+        m_rtl, m_rv = db.session.execute(sa.select(pct(rtl), pct(rv)).where(*where)).one()
+        out[None] = {"rtl_median": _r(m_rtl), "rv_median": _r(m_rv)}
+        return out
+    rtl_vals: dict[int | None, list[float]] = defaultdict(list)
+    rv_vals: dict[int | None, list[float]] = defaultdict(list)
+    q = sa.select(Complaint.opd_id, rtl, rv).where(*where).where(
+        sa.or_(Complaint.first_followup_at.is_not(None), Complaint.verified_at.is_not(None)))
+    for opd_id, a, b in db.session.execute(q.execution_options(yield_per=5000)):
+        if a is not None:
+            rtl_vals[opd_id].append(a)
+            rtl_vals[None].append(a)
+        if b is not None:
+            rv_vals[opd_id].append(b)
+            rv_vals[None].append(b)
+    for key in set(rtl_vals) | set(rv_vals) | {None}:
+        out[key] = {"rtl_median": _median(rtl_vals.get(key, [])), "rv_median": _median(rv_vals.get(key, []))}
+    return out
+
+
+def _r(value) -> float | None:
+    return round(float(value), 1) if value is not None else None
+
+
+def per_opd_table(start=None, end=None) -> list[dict[str, Any]]:
+    """The recap per OPD with medians and the number of complaints behind each figure."""
+    from portal.complaints import stats
+    from portal.core.models import OPD
+
+    rows = stats.recap_per_opd(start, end)
+    ids = {o.code: o.id for o in db.session.scalars(sa.select(OPD))}
+    med = medians_per_opd(start, end)
+    for r in rows:
+        m = med.get(ids.get(r["code"]), {})
+        r["rtl_median"] = m.get("rtl_median")
+        r["rv_median"] = m.get("rv_median")
+        r["n_all"] = sum(r[k] for k in ("belum_terverifikasi", "belum_ditindaklanjuti", "proses", "selesai",
+                                        "tunda", "arsip"))
+        r["ranked"] = r["total"] >= MIN_RANKED
+    return rows

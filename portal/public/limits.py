@@ -1,0 +1,32 @@
+"""One shared rate limit for the public search, tracking, open data and APIs.
+
+A single counter per client address across all of them, so tracking numbers cannot be
+enumerated cheaply by spreading requests over endpoints. ``RATELIMIT_PUBLIC`` sets it.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, make_response, request
+
+from portal.extensions import limiter
+
+
+def _limit() -> str:
+    return current_app.config.get("RATELIMIT_PUBLIC", "120/minute")
+
+
+def _on_breach(_limit_info):
+    """APIs answer 429 in their own format; pages get the normal error page."""
+    if request.path.startswith("/api/"):
+        resp = make_response(jsonify(error="Terlalu banyak permintaan", code=429), 429)
+    elif request.path.startswith("/open311/"):
+        from portal.public.open311 import error_response
+
+        resp = error_response(429, "Too many requests", "xml" if request.path.endswith(".xml") else "json")
+    else:
+        return None
+    resp.headers["Retry-After"] = "60"
+    return resp
+
+
+public_limit = limiter.shared_limit(_limit, scope="public", on_breach=_on_breach)

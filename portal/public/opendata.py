@@ -1,0 +1,143 @@
+"""Open data: the anonymised complaints and the statistics as CSV and JSON, streamed, with a dictionary."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from flask import Response, request, stream_with_context
+from sqlalchemy import orm
+
+from portal.complaints.models import Complaint
+from portal.complaints.redaction import CSV_COLUMNS, csv_row, public_view
+from portal.complaints.stats import RECAP_KEYS, period_filter
+from portal.core.db import utcnow
+from portal.core.render import render
+from portal.extensions import db
+from portal.public import bp, queries
+from portal.public.api import api_error
+from portal.public.limits import public_limit
+from portal.public.queries import BadRequest
+
+CHUNK = 2000
+STATS_COLUMNS = ["code", "name", *RECAP_KEYS, "n_rtl", "n_rv", "n_rhp", "rtl_median", "rv_median", "n_all"]
+
+
+@bp.get("/data")
+def open_data():
+    return render("public/data.html", csv_columns=CSV_COLUMNS, stats_columns=STATS_COLUMNS)
+
+
+def _complaints(start, end) -> Iterator[dict]:
+    """Every complaint of the period, anonymised, oldest first, fetched in chunks."""
+    q = (sa.select(Complaint).where(*period_filter(start, end))
+         .options(orm.joinedload(Complaint.reporter), orm.joinedload(Complaint.opd),
+                  orm.joinedload(Complaint.category))
+         .order_by(Complaint.submitted_at, Complaint.id)
+         .execution_options(yield_per=CHUNK))
+    for c in db.session.scalars(q):
+        yield public_view(c)
+        db.session.expunge(c)
+
+
+def _csv_line(values) -> str:
+    buf = io.StringIO()
+    csv.writer(buf).writerow(values)
+    return buf.getvalue()
+
+
+def _period():
+    return queries.parse_period(request.args)
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    resp = Response(stream_with_context(body), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/data/laporan.csv")
+@public_limit
+def data_complaints_csv():
+    try:
+        start, end = _period()
+    except BadRequest as exc:
+        return api_error(400, str(exc))
+
+    def body():
+        yield "\ufeff" + _csv_line(CSV_COLUMNS)
+        batch = []
+        for view in _complaints(start, end):
+            batch.append(_csv_line(csv_row(view)))
+            if len(batch) >= 500:
+                yield "".join(batch)
+                batch = []
+        if batch:
+            yield "".join(batch)
+
+    return _download(body(), "text/csv; charset=utf-8", "laporan-publik.csv")
+
+
+@bp.get("/data/laporan.json")
+@public_limit
+def data_complaints_json():
+    try:
+        start, end = _period()
+    except BadRequest as exc:
+        return api_error(400, str(exc))
+
+    def body():
+        head = {"generated_at": utcnow().isoformat(timespec="seconds"),
+                "from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "complaints": ['
+        first = True
+        for view in _complaints(start, end):
+            yield ("" if first else ",\n") + json.dumps(view, ensure_ascii=False)
+            first = False
+        yield "]}\n"
+
+    return _download(body(), "application/json", "laporan-publik.json")
+
+
+def _stats(start, end) -> dict:
+    data = queries.dashboard(start, end)
+    return {
+        "from": start.isoformat(), "to": end.isoformat(), "recap": data["recap"],
+        "medians": data["medians"],
+        "opd": [{k: r.get(k) for k in STATS_COLUMNS} for r in data["per_opd"]],
+        "category": data["category"], "channel": data["channel"], "region": data["region"],
+        "reporter": data["reporter"], "monthly": data["monthly"],
+    }
+
+
+@bp.get("/data/statistik.json")
+@public_limit
+def data_stats_json():
+    try:
+        start, end = queries.parse_period(request.args, default_year=True)
+    except BadRequest as exc:
+        return api_error(400, str(exc))
+    resp = Response(json.dumps(_stats(start, end), ensure_ascii=False), mimetype="application/json")
+    resp.headers["Content-Disposition"] = 'attachment; filename="statistik.json"'
+    return resp
+
+
+@bp.get("/data/statistik.csv")
+@public_limit
+def data_stats_csv():
+    try:
+        start, end = queries.parse_period(request.args, default_year=True)
+    except BadRequest as exc:
+        return api_error(400, str(exc))
+    data = _stats(start, end)
+    lines = ["\ufeff" + _csv_line(STATS_COLUMNS)]
+    lines += [_csv_line(["" if r.get(k) is None else r.get(k) for k in STATS_COLUMNS]) for r in data["opd"]]
+    total = {"code": "", "name": "SEMUA OPD", **data["recap"], **data["medians"]}
+    lines.append(_csv_line(["" if total.get(k) is None else total.get(k) for k in STATS_COLUMNS]))
+    resp = Response("".join(lines), mimetype="text/csv; charset=utf-8")
+    resp.headers["Content-Disposition"] = f'attachment; filename="statistik-{start}-{end}.csv"'
+    return resp
