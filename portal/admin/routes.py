@@ -1,14 +1,502 @@
-"""Kominfo workspace (issue 4)."""
+"""Kominfo workspace (issue 4): queues, complaint page, inline and bulk actions.
+
+Every action is a POST carrying the complaint's ``version``. A stale version (another staff
+member acted first) answers 409 with the current state re-rendered — never a silent overwrite.
+htmx gets fragments (a queue row, or the queue); a plain form post is redirected (303).
+"""
 
 from __future__ import annotations
 
-from portal.admin import bp
-from portal.core.auth import role_required
-from portal.core.models import Role
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import orm
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.admin import bp, queries
+from portal.admin.forms import (
+    ARCHIVE_REASONS,
+    ActionForm,
+    ArchiveForm,
+    BulkForm,
+    DispatchForm,
+    NoteForm,
+    PostponeForm,
+    VerifyForm,
+)
+from portal.admin.privacy import reporter_view
+from portal.complaints import operations as ops
+from portal.complaints.models import (
+    Attachment,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    ComplaintType,
+    FollowUp,
+    Status,
+)
+from portal.core import cache
+from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
+from portal.core.models import OPD, Role
 from portal.core.render import render
+from portal.core.timeutil import today_wib
+from portal.extensions import db
+
+S = Status
+READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
+REVEALERS = (Role.KOMINFO, Role.OMBUDSMAN)
+
+EVENT_LABELS = {
+    "created": "Laporan dibuat", "imported": "Diimpor dari LAPOR!", "verified": "Diverifikasi",
+    "dispatched": "Didisposisikan", "followup": "Tindak lanjut", "status": "Status diubah",
+    "returned": "Dikembalikan OPD (bukan kewenangan)", "reveal": "Data pribadi pelapor dibuka",
+    "reopened": "Dibuka kembali", "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
+    "overdue": "Melewati tenggat", "updated": "Diperbarui",
+}
+
+
+def can_act() -> bool:
+    return current_user.is_authenticated and current_user.role == Role.KOMINFO
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+def _counts(f: queries.QueueFilter) -> dict[str, int]:
+    key = "queue-counts:" + today_wib().isoformat() + ":" + "&".join(
+        f"{k}={v}" for k, v in sorted(f.args(setelah=None, tab="belum_terverifikasi").items()))
+    ttl = current_app.config.get("STATS_CACHE_SECONDS", 30)
+    return cache.cached(key, ttl, lambda: queries.counts(f))
+
+
+def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
+    return {
+        "f": f,
+        "page": queries.page(f),
+        "counts": _counts(f),
+        "tabs": queries.TABS,
+        "sorts": queries.SORTS,
+        "opd_choices": queries.opd_choices(),
+        "category_choices": queries.category_choices(),
+        "channels": [(ch.value, ch.label) for ch in Channel],
+        "types": [(t.value, t.label) for t in ComplaintType],
+        "today": today_wib(),
+        "can_act": can_act(),
+        "bulk_form": BulkForm(formdata=None),
+        "archive_reasons": ARCHIVE_REASONS,
+        "queue_url": url_for("admin.index", **f.args()),
+    }
 
 
 @bp.get("/")
-@role_required(Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
+@role_required(*READERS)
 def index():
-    return render("admin/index.html")
+    f = queries.QueueFilter.from_args(request.args)
+    return render("admin/index.html", partial="admin/_queue.html", **_queue_context(f))
+
+
+# --- action specs ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Action:
+    form: type[ActionForm]
+    label: str
+    apply: Callable[[Complaint, Any], str]
+    #: statuses in which the action is offered (the operations module has the final word)
+    offered: tuple[Status, ...]
+
+
+def _category(value: Any) -> Category | None:
+    if not value:
+        return None
+    cat = db.session.get(Category, int(value))
+    if cat is None or not cat.active:
+        raise ops.TransitionError(_("Kategori tidak dikenal."))
+    return cat
+
+
+def _opd(code: str | None) -> OPD:
+    opd = db.session.scalar(sa.select(OPD).where(OPD.code == (code or "")))
+    if opd is None:
+        raise ops.TransitionError(_("OPD tidak dikenal."))
+    return opd
+
+
+def _do_verify(c: Complaint, form: VerifyForm) -> str:
+    ops.verify(c, current_user, type=ComplaintType(form.type.data), category=_category(form.category.data),
+               norm_days=int(form.norm.data) if form.norm.data else None, note=form.note.data or None)
+    return _("Laporan #%(no)s diverifikasi.", no=c.tracking_no)
+
+
+def _do_dispatch(c: Complaint, form: DispatchForm) -> str:
+    from portal.notifications import notify_dispatch
+
+    opd = _opd(form.opd.data)
+    ops.dispatch(c, current_user, opd, note=form.note.data or None)
+    notify_dispatch(c)
+    return _("Laporan #%(no)s didisposisikan ke %(opd)s.", no=c.tracking_no, opd=opd.name)
+
+
+def _do_postpone(c: Complaint, form: PostponeForm) -> str:
+    from portal.notifications import notify_postpone
+
+    ops.postpone(c, current_user, form.reason.data)
+    sent = notify_postpone(c, form.reason.data)
+    if sent:
+        return _("Laporan #%(no)s ditunda; alasan dikirim ke email pelapor.", no=c.tracking_no)
+    return _("Laporan #%(no)s ditunda. Pelapor tidak mencantumkan email: sampaikan alasan melalui "
+             "kanal %(ch)s.", no=c.tracking_no, ch=c.channel.label)
+
+
+def _do_archive(c: Complaint, form: ArchiveForm) -> str:
+    labels = dict(ARCHIVE_REASONS)
+    reason = str(labels[form.reason.data])
+    dup = None
+    if form.reason.data == "duplikat":
+        dup = db.session.scalar(sa.select(Complaint).where(Complaint.tracking_no == form.duplicate_of.data))
+        if dup is None:
+            raise ops.TransitionError(_("Laporan #%(no)s tidak ditemukan.", no=form.duplicate_of.data))
+        reason = f"{reason} #{dup.tracking_no}"
+    if form.note.data:
+        reason = f"{reason}: {form.note.data}"
+    ops.archive(c, current_user, reason, duplicate_of=dup)
+    return _("Laporan #%(no)s diarsipkan.", no=c.tracking_no)
+
+
+def _do_reopen(c: Complaint, form: NoteForm) -> str:
+    ops.reopen(c, current_user, note=form.note.data or None)
+    return _("Laporan #%(no)s dibuka kembali.", no=c.tracking_no)
+
+
+def _do_finish(c: Complaint, form: NoteForm) -> str:
+    ops.finish(c, current_user, note=form.note.data or None)
+    return _("Laporan #%(no)s ditutup sebagai selesai.", no=c.tracking_no)
+
+
+ACTIONS: dict[str, Action] = {
+    "verifikasi": Action(VerifyForm, "Verifikasi", _do_verify, (S.BELUM_TERVERIFIKASI,)),
+    "disposisi": Action(DispatchForm, "Disposisi", _do_dispatch,
+                        (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
+    "tunda": Action(PostponeForm, "Tunda", _do_postpone,
+                    (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)),
+    "arsip": Action(ArchiveForm, "Arsipkan", _do_archive,
+                    (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
+    "buka": Action(NoteForm, "Buka kembali", _do_reopen, (S.ARSIP, S.SELESAI, S.TUNDA)),
+    "selesai": Action(NoteForm, "Tutup selesai", _do_finish, (S.BELUM_DITINDAKLANJUTI, S.PROSES)),
+}
+
+
+def offered_actions(c: Complaint) -> list[str]:
+    out = [key for key, a in ACTIONS.items() if c.status in a.offered]
+    if "selesai" in out and c.first_followup_at is None:
+        out.remove("selesai")
+    return out
+
+
+def _suggested(c: Complaint) -> dict[str, Any]:
+    """Suggestions for an unverified or returned complaint (shown, never applied)."""
+    if not can_act() or not (c.status == S.BELUM_TERVERIFIKASI or c.returned_at is not None):
+        return {}
+    from portal.complaints import suggest
+
+    try:
+        return suggest.suggest(f"{c.title or ''}\n{c.text}")
+    except Exception:  # a suggestion must never break the page
+        current_app.logger.exception("suggest failed")
+        return {}
+
+
+def _action_forms(c: Complaint, ctx: str, next_url: str,
+                  bound: dict[str, ActionForm] | None = None) -> dict[str, ActionForm]:
+    """Forms for the actions offered now, pre-filled from the complaint (or a suggestion clicked)."""
+    forms: dict[str, ActionForm] = {}
+    bound = bound or {}
+    for key in offered_actions(c):
+        form = bound.get(key) or ACTIONS[key].form(formdata=None)
+        form.version.data = str(c.version)
+        form.ctx.data = ctx
+        form.next.data = next_url
+        if key == "verifikasi" and key not in bound:
+            form.type.data = c.type.value
+            form.category.data = request.args.get("kategori_saran") or (
+                str(c.category_id) if c.category_id else "")
+        if key == "disposisi" and key not in bound:
+            default = request.args.get("opd_saran") or (
+                c.opd.code if c.opd and c.returned_at is None else None) or (
+                c.category.default_opd.code if c.category and c.category.default_opd else "")
+            form.opd.data = default
+        forms[key] = form
+    return forms
+
+
+def _load(tracking_no: str) -> Complaint:
+    c = get_complaint_or_404(tracking_no)
+    return c
+
+
+def _row_response(c: Complaint, *, status: int = 200, panel: bool = False, notice: str | None = None,
+                  error: str | None = None, bound: dict[str, ActionForm] | None = None,
+                  next_url: str | None = None):
+    next_url = next_url if is_safe_next(next_url) else url_for("admin.index")
+    f = queries.QueueFilter.from_args(dict(parse_qsl(urlsplit(next_url).query)))
+    ctx = {
+        "c": c, "panel": panel, "notice": notice, "error": error, "can_act": can_act(), "f": f,
+        "forms": _action_forms(c, "queue", next_url, bound) if panel and can_act() else {},
+        "suggestions": _suggested(c) if panel else {}, "queue_url": next_url, "today": today_wib(),
+        "opd_choices": queries.opd_choices() if panel else [],
+        "category_choices": queries.category_choices() if panel else [],
+        "oob_counts": _counts(f) if notice else None, "tabs": queries.TABS,
+    }
+    return render("admin/_queue_row_page.html", partial="admin/_queue_row.html", status=status, **ctx)
+
+
+@bp.get("/laporan/<tracking_no>/baris")
+@role_required(*READERS)
+def queue_row(tracking_no: str):
+    """One queue row, optionally with its action panel open (htmx); a full request goes to the page."""
+    c = _load(tracking_no)
+    if not wants_partial():
+        return redirect(url_for("admin.complaint", tracking_no=c.tracking_no, **_suggest_args()))
+    return _row_response(c, panel=request.args.get("panel") == "1", next_url=request.args.get("next"))
+
+
+def _suggest_args() -> dict[str, str]:
+    return {k: v for k in ("kategori_saran", "opd_saran") if (v := request.args.get(k))}
+
+
+# --- the complaint page ------------------------------------------------------------------------
+
+def _timeline(c: Complaint) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for ev in c.events:
+        if ev.kind == "followup" and ev.from_status == ev.to_status:
+            continue  # the follow-up itself is listed with its text below
+        items.append({"at": ev.at, "kind": ev.kind, "label": EVENT_LABELS.get(ev.kind, ev.kind),
+                      "actor": ev.actor, "note": ev.note, "changes": ev.changes, "from": ev.from_status,
+                      "to": ev.to_status, "public": ev.is_public})
+    for fu in c.followups:
+        items.append({"at": fu.created_at, "kind": "followup_text", "label": "Tindak lanjut OPD",
+                      "actor": fu.author, "note": fu.text, "opd": fu.opd, "attachments": fu.attachments,
+                      "public": True})
+    for att in c.attachments:
+        if att.followup_id is None:
+            items.append({"at": att.created_at, "kind": "attachment", "label": "Lampiran",
+                          "attachments": [att], "public": False})
+    items.sort(key=lambda i: i["at"])
+    return items
+
+
+def attachment_url(att: Attachment) -> str:
+    if "admin.attachment" in current_app.view_functions:
+        return url_for("admin.attachment", id=att.id)
+    return f"/admin/lampiran/{att.id}"
+
+
+def _complaint_page(c: Complaint, *, status: int = 200, revealed: bool = False, error: str | None = None,
+                    conflict: bool = False, bound: dict[str, ActionForm] | None = None):
+    page_url = url_for("admin.complaint", tracking_no=c.tracking_no)
+    back = request.values.get("next") if is_safe_next(request.values.get("next")) else None
+    duplicates = db.session.scalars(sa.select(Complaint).where(Complaint.duplicate_of_id == c.id)
+                                    .order_by(Complaint.submitted_at)).all()
+    ctx = {
+        "c": c, "timeline": _timeline(c), "deadlines": ops.deadlines(c, today_wib()),
+        "reporter": reporter_view(c.reporter, revealed), "revealed": revealed,
+        "can_reveal": current_user.role in REVEALERS and c.reporter is not None,
+        "can_act": can_act(), "forms": _action_forms(c, "page", back or page_url, bound) if can_act() else {},
+        "suggestions": _suggested(c), "duplicates": duplicates, "error": error, "conflict": conflict,
+        "opd_choices": queries.opd_choices() if can_act() else [],
+        "category_choices": queries.category_choices() if can_act() else [],
+        "back": back, "attachment_url": attachment_url, "actions": ACTIONS,
+    }
+    return render("admin/complaint.html", partial="admin/_reporter.html" if revealed else None,
+                  status=status, **ctx)
+
+
+def _complaint_options():
+    return (
+        orm.selectinload(Complaint.events).joinedload(ComplaintEvent.actor),
+        orm.selectinload(Complaint.followups).options(orm.joinedload(FollowUp.author),
+                                                      orm.joinedload(FollowUp.opd),
+                                                      orm.selectinload(FollowUp.attachments)),
+        orm.selectinload(Complaint.attachments),
+        orm.joinedload(Complaint.reporter), orm.joinedload(Complaint.opd),
+        orm.joinedload(Complaint.category), orm.joinedload(Complaint.duplicate_of),
+    )
+
+
+def _load_full(tracking_no: str) -> Complaint:
+    c = db.session.scalar(sa.select(Complaint).where(Complaint.tracking_no == tracking_no)
+                          .options(*_complaint_options()))
+    if c is None:
+        abort(404)
+    return c
+
+
+@bp.get("/laporan/<tracking_no>")
+@role_required(*READERS)
+def complaint(tracking_no: str):
+    return _complaint_page(_load_full(tracking_no))
+
+
+@bp.post("/laporan/<tracking_no>/ungkap")
+@role_required(*REVEALERS)
+def reveal(tracking_no: str):
+    """Show the reporter's personal data once, recording who looked (never in the app log)."""
+    c = _load_full(tracking_no)
+    if c.reporter is None:
+        abort(404)
+    ops.record_event(c, "reveal", current_user, public=False,
+                     note=(request.form.get("purpose") or "").strip()[:300] or None)
+    db.session.commit()
+    return _complaint_page(c, revealed=True)
+
+
+# --- acting ------------------------------------------------------------------------------------
+
+def _conflict_message(c: Complaint) -> str:
+    return _("Laporan #%(no)s baru saja diubah oleh petugas lain (status sekarang: %(st)s). "
+             "Tindakan Anda tidak disimpan; periksa keadaan terbaru di bawah lalu ulangi bila perlu.",
+             no=c.tracking_no, st=c.status.label)
+
+
+@bp.post("/laporan/<tracking_no>/aksi/<action>")
+@role_required(Role.KOMINFO)
+def act(tracking_no: str, action: str):
+    spec = ACTIONS.get(action)
+    if spec is None:
+        abort(404)
+    c = _load(tracking_no)
+    form = spec.form()
+    ctx = form.ctx.data if form.ctx.data in ("queue", "page") else "page"
+    next_url = form.next.data if is_safe_next(form.next.data) else None
+    htmx_queue = ctx == "queue" and wants_partial()
+
+    def refused(message: str | None, status: int, conflict: bool = False):
+        db.session.rollback()
+        db.session.expire_all()
+        fresh = _load_full(tracking_no)
+        message = message or _conflict_message(fresh)
+        if htmx_queue:
+            return _row_response(fresh, status=status, panel=True, error=message, next_url=next_url,
+                                 bound=None if conflict else {action: form})
+        if not conflict and ctx == "queue" and next_url and status == 422:
+            flash(message, "error")
+        return _complaint_page(fresh, status=status, error=message, conflict=conflict,
+                               bound=None if conflict else {action: form})
+
+    if not form.validate_on_submit():
+        errors = "; ".join(f"{form[k].label.text}: {' '.join(v)}" for k, v in form.errors.items()
+                           if k in form and k != "csrf_token")
+        if "csrf_token" in form.errors:
+            abort(400)
+        return refused(_("Periksa isian: %(e)s", e=errors), 422)
+    try:
+        ops.check_version(c, form.version.data)
+        message = spec.apply(c, form)
+        db.session.commit()
+    except (ops.ConflictError, StaleDataError):
+        return refused(None, 409, conflict=True)
+    except ops.TransitionError as exc:
+        return refused(_("Tindakan tidak dapat dilakukan: %(e)s", e=str(exc)), 422)
+    if htmx_queue:
+        fresh = _load_full(tracking_no)
+        return _row_response(fresh, notice=message, next_url=next_url)
+    flash(message, "success")
+    if ctx == "queue" and next_url:
+        return redirect(next_url, code=303)
+    return redirect(url_for("admin.complaint", tracking_no=c.tracking_no), code=303)
+
+
+@bp.post("/massal")
+@role_required(Role.KOMINFO)
+def bulk():
+    """Apply one action to the selected rows; each row carries its version, conflicts are reported."""
+    form = BulkForm()
+    form.opd.choices = [("", "—"), *queries.opd_choices()]
+    next_url = form.next.data if is_safe_next(form.next.data) else url_for("admin.index")
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _bulk_done(next_url, [], {}, _("Periksa isian tindakan massal."))
+    selected: dict[int, str] = {}
+    for raw in request.form.getlist("sel"):
+        cid, _sep, version = raw.partition(":")
+        if cid.isdigit():
+            selected[int(cid)] = version
+    if not selected:
+        return _bulk_done(next_url, [], {}, _("Pilih minimal satu laporan."))
+    complaints = db.session.scalars(sa.select(Complaint).where(Complaint.id.in_(selected))
+                                    .options(orm.joinedload(Complaint.opd), orm.joinedload(Complaint.reporter),
+                                             orm.joinedload(Complaint.category))
+                                    .order_by(Complaint.submitted_at)).unique().all()
+    done: list[str] = []
+    refused: dict[str, str] = {}
+    from portal.notifications import notify_dispatch, notify_postpone
+
+    for c in complaints:
+        try:
+            ops.check_version(c, selected[c.id])
+            match form.action.data:
+                case "verify":
+                    ops.verify(c, current_user)
+                case "dispatch":
+                    ops.dispatch(c, current_user, _opd(form.opd.data))
+                    notify_dispatch(c)
+                case "postpone":
+                    if not form.reason.data:
+                        raise ops.TransitionError(_("alasan wajib diisi"))
+                    ops.postpone(c, current_user, form.reason.data)
+                    notify_postpone(c, form.reason.data)
+                case "archive":
+                    reason = str(dict(ARCHIVE_REASONS).get(form.archive_reason.data or "", ""))
+                    if not reason:
+                        raise ops.TransitionError(_("alasan pengarsipan wajib dipilih"))
+                    if form.archive_reason.data == "duplikat":
+                        raise ops.TransitionError(_("duplikat diarsipkan satu per satu"))
+                    if form.reason.data:
+                        reason = f"{reason}: {form.reason.data}"
+                    ops.archive(c, current_user, reason)
+            done.append(c.tracking_no)
+        except ops.ConflictError:
+            refused[c.tracking_no] = _("diubah petugas lain")
+        except ops.TransitionError as exc:
+            refused[c.tracking_no] = str(exc)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return _bulk_done(next_url, [], {no: _("diubah petugas lain") for no in done},
+                          _("Tidak ada yang disimpan: laporan terpilih baru saja diubah petugas lain."), 409)
+    return _bulk_done(next_url, done, refused)
+
+
+def _bulk_done(next_url: str, done: list[str], refused: dict[str, str], error: str | None = None,
+               status: int | None = None):
+    parts = []
+    if done:
+        parts.append(_("%(n)s laporan diproses: %(ids)s.", n=len(done), ids=", ".join(f"#{d}" for d in done)))
+    if refused:
+        parts.append(_("Ditolak: %(items)s.", items="; ".join(f"#{k} ({v})" for k, v in refused.items())))
+    message = " ".join(parts) or error or ""
+    if status is None:
+        status = 200 if done or not (refused or error) else (409 if refused and all(
+            v == _("diubah petugas lain") for v in refused.values()) else 422)
+    if wants_partial():
+        f = queries.QueueFilter.from_args(dict(parse_qsl(urlsplit(next_url).query)))
+        ctx = _queue_context(f)
+        ctx["bulk_notice"] = message
+        ctx["bulk_error"] = bool(refused or error)
+        return render("admin/index.html", partial="admin/_queue.html", status=status, **ctx)
+    flash(message, "success" if done and not refused else "error")
+    return redirect(next_url, code=303)
+
+
+@bp.context_processor
+def _workspace_helpers() -> dict[str, Any]:
+    return {"deadline_state": ops.deadline_state, "is_partial": wants_partial()}

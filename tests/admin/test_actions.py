@@ -1,0 +1,301 @@
+"""Inline actions: every transition allowed and refused, optimistic locking, roles, bulk."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from portal.complaints import operations as ops
+from portal.complaints.models import Complaint, ComplaintEvent, FollowUp, Status
+from portal.core.models import OutboxMessage
+from portal.extensions import db
+from tests.admin.conftest import recent
+from tests.conftest import login
+
+HX = {"HX-Request": "true"}
+S = Status
+
+
+def fresh(tracking_no: str) -> Complaint:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(Complaint).where(Complaint.tracking_no == tracking_no))
+
+
+def kinds(c: Complaint) -> list[str]:
+    return [e.kind for e in db.session.scalars(
+        sa.select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))]
+
+
+def post(client, no, action, version, headers=None, **data):
+    return client.post(f"/admin/laporan/{no}/aksi/{action}", data={"version": version, **data},
+                       headers=headers or {})
+
+
+def test_verify_sets_category_norm_and_due_date(world, make, login_as):
+    c = make.complaint(tracking_no="7000001", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    resp = post(client, "7000001", "verifikasi", c.version, type="pengaduan", category=world.road.id, norm="",
+                ctx="page")
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/laporan/7000001")
+    c = fresh("7000001")
+    assert c.status == S.BELUM_TERVERIFIKASI and c.verified_at is not None
+    assert c.category_id == world.road.id and c.norm_days == 60 and c.due_date is not None
+    assert kinds(c) == ["verified"]
+    # an explicit norm overrides the category's
+    c2 = make.complaint(tracking_no="7000002", submitted_at=recent(1))
+    post(client, "7000002", "verifikasi", c2.version, type="permintaan_informasi", category=world.road.id,
+         norm="5")
+    c2 = fresh("7000002")
+    assert c2.norm_days == 5 and c2.type.value == "permintaan_informasi"
+
+
+def test_verify_twice_is_refused(world, make, login_as):
+    c = make.complaint(tracking_no="7000003", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    post(client, "7000003", "verifikasi", c.version, type="pengaduan", category="")
+    c = fresh("7000003")
+    c.status = S.BELUM_DITINDAKLANJUTI
+    db.session.commit()
+    resp = post(client, "7000003", "verifikasi", fresh("7000003").version, type="pengaduan", category="")
+    assert resp.status_code == 422
+    assert "Tindakan tidak dapat dilakukan" in resp.get_data(as_text=True), resp.get_data(as_text=True)[2000:6000]
+
+
+def test_dispatch_from_queue_with_htmx_returns_row_and_counts(world, make, login_as):
+    c = make.complaint(tracking_no="7000004", submitted_at=recent(1), category=world.road)
+    client = login_as(world.kominfo)
+    resp = post(client, "7000004", "disposisi", c.version, headers=HX, opd="DPUPR", ctx="queue",
+                next="/admin/?tab=belum_terverifikasi")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert 'id="c-' in html and "didisposisikan ke Dinas Pekerjaan Umum" in html
+    assert 'id="count-belum_terverifikasi" hx-swap-oob="true">0<' in html
+    c = fresh("7000004")
+    assert c.status == S.BELUM_DITINDAKLANJUTI and c.opd.code == "DPUPR" and c.dispatched_at
+    assert kinds(c) == ["dispatched"]
+    # the liaison got an e-mail in the outbox, with no personal data
+    msgs = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "dispatch")).all()
+    assert [m.to_addr for m in msgs] == ["penghubung.dpupr@uji.go.id"]
+    assert "7000004" in msgs[0].subject
+
+
+def test_dispatch_without_js_redirects_back_to_the_queue(world, make, login_as):
+    c = make.complaint(tracking_no="7000005", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    resp = post(client, "7000005", "disposisi", c.version, opd="DINKES", ctx="queue",
+                next="/admin/?tab=belum_terverifikasi&opd=DINKES")
+    assert resp.status_code == 303
+    assert resp.headers["Location"] == "/admin/?tab=belum_terverifikasi&opd=DINKES"
+    # an unsafe next is ignored
+    c2 = make.complaint(tracking_no="7000006", submitted_at=recent(1))
+    resp = post(client, "7000006", "disposisi", c2.version, opd="DINKES", ctx="queue", next="https://evil.example/")
+    assert resp.headers["Location"].endswith("/admin/laporan/7000006")
+
+
+def test_redispatch_of_returned_complaint(world, make, login_as):
+    c = make.complaint(tracking_no="7000007", submitted_at=recent(5))
+    ops.dispatch(c, world.kominfo, world.dinkes)
+    ops.return_to_admin(c, world.liaison, "Bukan kewenangan Dinkes")
+    db.session.commit()
+    client = login_as(world.kominfo)
+    assert "#7000007" in client.get("/admin/?tab=dikembalikan").get_data(as_text=True)
+    resp = post(client, "7000007", "disposisi", fresh("7000007").version, opd="DPUPR")
+    assert resp.status_code == 303
+    c = fresh("7000007")
+    assert c.opd.code == "DPUPR" and c.returned_at is None
+    # the same OPD again is refused
+    resp = post(client, "7000007", "disposisi", c.version, opd="DPUPR")
+    assert resp.status_code == 422
+
+
+def test_dispatch_to_unknown_opd_is_refused(world, make, login_as):
+    c = make.complaint(tracking_no="7000008", submitted_at=recent(1))
+    resp = post(login_as(world.kominfo), "7000008", "disposisi", c.version, opd="NOPE")
+    assert resp.status_code == 422
+    assert fresh("7000008").status == S.BELUM_TERVERIFIKASI
+
+
+def test_postpone_needs_reason_and_tells_reporter(world, make, login_as):
+    c = make.complaint(tracking_no="7000009", submitted_at=recent(1), reporter={"name": "Siti", "email": "siti@contoh.id"})
+    client = login_as(world.kominfo)
+    assert post(client, "7000009", "tunda", c.version, reason="  ").status_code == 422
+    resp = post(client, "7000009", "tunda", c.version, reason="KTP belum dilampirkan")
+    assert resp.status_code == 303
+    c = fresh("7000009")
+    assert c.status == S.TUNDA and c.status_reason == "KTP belum dilampirkan"
+    msg = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "postpone")).one()
+    assert msg.to_addr == "siti@contoh.id" and "KTP belum dilampirkan" in msg.body_text
+
+
+def test_archive_reasons_and_duplicate_links(world, make, login_as):
+    original = make.complaint(tracking_no="7000010", submitted_at=recent(3))
+    dup = make.complaint(tracking_no="7000011", submitted_at=recent(1))
+    other = make.complaint(tracking_no="7000012", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    # duplicate without the other's number is refused
+    assert post(client, "7000011", "arsip", dup.version, reason="duplikat").status_code == 422
+    assert post(client, "7000011", "arsip", dup.version, reason="duplikat", duplicate_of="9999999").status_code == 422
+    resp = post(client, "7000011", "arsip", dup.version, reason="duplikat", duplicate_of="7000010")
+    assert resp.status_code == 303
+    dup = fresh("7000011")
+    assert dup.status == S.ARSIP and dup.duplicate_of_id == original.id
+    assert "#7000010" in dup.status_reason
+    page = client.get("/admin/laporan/7000010").get_data(as_text=True)
+    assert "/admin/laporan/7000011" in page
+    resp = post(client, "7000012", "arsip", other.version, reason="di_luar_kewenangan", note="urusan kabupaten")
+    assert fresh("7000012").status_reason == "Di luar kewenangan: urusan kabupaten"
+
+
+def test_reopen_and_finish(world, make, login_as):
+    c = make.complaint(tracking_no="7000013", submitted_at=recent(3), status="arsip")
+    client = login_as(world.kominfo)
+    assert post(client, "7000013", "buka", c.version, note="Ternyata jelas").status_code == 303
+    assert fresh("7000013").status == S.BELUM_TERVERIFIKASI
+    # finish needs a follow-up
+    d = make.complaint(tracking_no="7000014", submitted_at=recent(3), status="belum_ditindaklanjuti", opd=world.dpupr)
+    db.session.commit()
+    assert post(client, "7000014", "selesai", d.version).status_code == 422
+    d = fresh("7000014")
+    ops.add_followup(d, world.liaison, "Sudah diperbaiki")
+    db.session.commit()
+    d = fresh("7000014")
+    assert post(client, "7000014", "selesai", d.version).status_code == 303
+    d = fresh("7000014")
+    assert d.status == S.SELESAI and d.finished_at
+    assert post(client, "7000014", "buka", d.version).status_code == 303
+    assert fresh("7000014").status == S.PROSES
+    # reopening an open complaint is refused
+    assert post(client, "7000014", "buka", fresh("7000014").version).status_code == 422
+
+
+def test_unknown_action_is_404(world, make, login_as):
+    c = make.complaint(tracking_no="7000015", submitted_at=recent(1))
+    assert post(login_as(world.kominfo), "7000015", "hapus", c.version).status_code == 404
+    assert post(login_as(world.kominfo), "0000000", "verifikasi", 1).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["pimpinan", "ombudsman", "liaison"])
+def test_only_kominfo_acts(world, make, login_as, who):
+    c = make.complaint(tracking_no="7000016", submitted_at=recent(1))
+    client = login_as(getattr(world, who))
+    for action, data in (("verifikasi", {"type": "pengaduan"}), ("disposisi", {"opd": "DPUPR"}),
+                         ("tunda", {"reason": "x"}), ("arsip", {"reason": "tidak_jelas"}), ("buka", {}),
+                         ("selesai", {})):
+        assert post(client, "7000016", action, c.version, **data).status_code == 403
+    assert client.post("/admin/massal", data={"action": "verify", "sel": f"{c.id}:1"}).status_code == 403
+    assert fresh("7000016").status == S.BELUM_TERVERIFIKASI
+
+
+def test_conflict_second_actor_gets_409_and_nothing_changes(world, make, app):
+    c = make.complaint(tracking_no="7000017", submitted_at=recent(1))
+    db.session.commit()
+    version = c.version
+    first, second = app.test_client(), app.test_client()
+    login(first, world.kominfo)
+    login(second, world.kominfo2)
+    # both loaded the same page (same version); the first dispatches
+    assert post(first, "7000017", "disposisi", version, opd="DPUPR").status_code == 303
+    before = fresh("7000017")
+    n_events = len(kinds(before))
+    # the second archives on the stale version: refused, current state shown
+    resp = post(second, "7000017", "arsip", version, reason="tidak_jelas", ctx="queue", next="/admin/", headers=HX)
+    assert resp.status_code == 409
+    html = resp.get_data(as_text=True)
+    assert "baru saja diubah oleh petugas lain" in html and "Belum Ditindaklanjuti" in html
+    assert f'name="version" type="hidden" value="{before.version}"' in html or f'value="{before.version}"' in html
+    after = fresh("7000017")
+    assert after.status == S.BELUM_DITINDAKLANJUTI and after.version == before.version
+    assert len(kinds(after)) == n_events
+    # without htmx: the complaint page with the conflict, status 409
+    resp = post(second, "7000017", "tunda", version, reason="x")
+    assert resp.status_code == 409 and "<html" in resp.get_data(as_text=True)
+    assert fresh("7000017").status == S.BELUM_DITINDAKLANJUTI
+
+
+def test_race_between_check_and_commit_is_caught(world, make, login_as, monkeypatch):
+    """The form's version matched, but another transaction commits before our flush: StaleDataError → 409."""
+    c = make.complaint(tracking_no="7000018", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    cid = c.id
+    real_check = ops.check_version
+
+    def check_then_race(complaint, expected):
+        real_check(complaint, expected)
+        with db.engine.begin() as conn:  # a second worker wins the race
+            conn.execute(sa.text("UPDATE complaint SET version = version + 1, status_reason = 'lain' WHERE id = :id"),
+                         {"id": cid})
+
+    monkeypatch.setattr(ops, "check_version", check_then_race)
+    resp = post(client, "7000018", "tunda", c.version, reason="Berkas kurang", headers=HX, ctx="queue", next="/admin/")
+    assert resp.status_code == 409
+    c = fresh("7000018")
+    assert c.status == S.BELUM_TERVERIFIKASI and c.status_reason == "lain"
+    assert kinds(c) == []
+
+
+def test_bulk_dispatch_with_a_stale_row(world, make, login_as):
+    a = make.complaint(tracking_no="7100001", submitted_at=recent(1))
+    b = make.complaint(tracking_no="7100002", submitted_at=recent(2))
+    arch = make.complaint(tracking_no="7100003", submitted_at=recent(2), status="arsip")
+    client = login_as(world.kominfo)
+    resp = client.post("/admin/massal", data={
+        "action": "dispatch", "opd": "DINKES", "next": "/admin/",
+        "sel": [f"{a.id}:{a.version}", f"{b.id}:{b.version + 5}", f"{arch.id}:{arch.version}"]}, headers=HX)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "1 laporan diproses: #7100001" in html
+    assert "#7100002 (diubah petugas lain)" in html and "#7100003" in html
+    assert fresh("7100001").opd.code == "DINKES"
+    assert fresh("7100002").status == S.BELUM_TERVERIFIKASI
+    assert fresh("7100003").status == S.ARSIP
+
+
+def test_bulk_verify_postpone_archive_without_js(world, make, login_as):
+    rows = [make.complaint(tracking_no=f"71000{i}0", submitted_at=recent(1)) for i in range(3)]
+    client = login_as(world.kominfo)
+    sel = [f"{c.id}:{c.version}" for c in rows]
+    resp = client.post("/admin/massal", data={"action": "verify", "sel": sel, "next": "/admin/?kanal=sms"})
+    assert resp.status_code == 303 and resp.headers["Location"] == "/admin/?kanal=sms"
+    assert all(fresh(c.tracking_no).verified_at for c in rows)
+    sel = [f"{c.id}:{fresh(c.tracking_no).version}" for c in rows[:2]]
+    assert client.post("/admin/massal", data={"action": "postpone", "sel": sel}).status_code == 303
+    assert fresh(rows[0].tracking_no).status == S.BELUM_TERVERIFIKASI  # no reason → refused
+    client.post("/admin/massal", data={"action": "postpone", "sel": sel, "reason": "Menunggu berkas"})
+    assert fresh(rows[0].tracking_no).status == S.TUNDA
+    c = fresh(rows[2].tracking_no)
+    client.post("/admin/massal", data={"action": "archive", "archive_reason": "tidak_jelas", "sel": [f"{c.id}:{c.version}"]})
+    assert fresh(rows[2].tracking_no).status == S.ARSIP
+    assert client.post("/admin/massal", data={"action": "verify"}).status_code == 303
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_actions_need_csrf(world, make, login_as):
+    c = make.complaint(tracking_no="7000019", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    resp = post(client, "7000019", "disposisi", c.version, opd="DPUPR")
+    assert resp.status_code == 400
+    assert fresh("7000019").status == S.BELUM_TERVERIFIKASI
+
+
+def test_action_panel_and_suggestion_click(world, make, login_as):
+    make.complaint(tracking_no="7000020", submitted_at=recent(1), title="Jalan berlubang",
+                       text="Jalan provinsi berlubang dan aspal amblas")
+    client = login_as(world.kominfo)
+    resp = client.get("/admin/laporan/7000020/baris?panel=1&next=/admin/", headers=HX)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "<html" not in html
+    assert "aksi/verifikasi" in html and "aksi/disposisi" in html and "aksi/selesai" not in html
+    assert "Infrastruktur &gt; Jalan Rusak" in html and "kategori_saran=" in html
+    # a suggestion click pre-selects, nothing is saved
+    resp = client.get(f"/admin/laporan/7000020/baris?panel=1&next=/admin/&kategori_saran={world.road.id}&opd_saran=DPUPR",
+                      headers=HX)
+    html = resp.get_data(as_text=True)
+    assert f'value="{world.road.id}" selected' in html and 'value="DPUPR" selected' in html
+    assert fresh("7000020").category_id is None
+    # without htmx the row URL goes to the complaint page
+    resp = client.get("/admin/laporan/7000020/baris?panel=1")
+    assert resp.status_code == 302 and "/admin/laporan/7000020" in resp.headers["Location"]
+
+
+def test_followup_unaffected(world, make):
+    assert FollowUp.__tablename__ == "followup"

@@ -1,0 +1,196 @@
+"""Queue pages: tabs, counts, filters in the URL, keyset pagination, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from portal.admin import queries
+from portal.core.timeutil import today_wib
+from portal.core.workdays import get_calendar
+from portal.extensions import db
+from tests.admin.conftest import recent
+
+HX = {"HX-Request": "true"}
+
+
+def test_queue_shows_tabs_with_counts(world, make, login_as):
+    make.complaint(tracking_no="1000001", submitted_at=recent(1))
+    make.complaint(tracking_no="1000002", submitted_at=recent(2))
+    make.complaint(tracking_no="1000003", status="proses", opd=world.dpupr, submitted_at=recent(3))
+    client = login_as(world.kominfo)
+    resp = client.get("/admin/")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert 'id="count-belum_terverifikasi">2<' in html
+    assert 'id="count-proses">1<' in html
+    assert "#1000001" in html and "#1000003" not in html
+    resp = client.get("/admin/?tab=proses")
+    assert "#1000003" in resp.get_data(as_text=True)
+
+
+def test_htmx_gets_fragment_and_full_page_otherwise(world, make, login_as):
+    make.complaint(tracking_no="1000001", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    frag = client.get("/admin/?tab=belum_terverifikasi", headers=HX)
+    assert frag.status_code == 200
+    body = frag.get_data(as_text=True)
+    assert "<html" not in body and "#1000001" in body
+    assert "HX-Request" in frag.headers.get("Vary", "")
+    history = client.get("/admin/", headers={**HX, "HX-History-Restore-Request": "true"})
+    assert "<html" in history.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role, status", [("kominfo", 200), ("pimpinan", 200), ("ombudsman", 200), ("opd", 403)])
+def test_queue_roles(world, login_as, role, status):
+    user = {"kominfo": world.kominfo, "pimpinan": world.pimpinan, "ombudsman": world.ombudsman,
+            "opd": world.liaison}[role]
+    assert login_as(user).get("/admin/").status_code == status
+
+
+def test_anonymous_is_sent_to_login(client):
+    resp = client.get("/admin/")
+    assert resp.status_code in (302, 401)
+
+
+def test_readers_see_no_action_controls(world, make, login_as):
+    make.complaint(tracking_no="1000001", submitted_at=recent(1))
+    html = login_as(world.pimpinan).get("/admin/").get_data(as_text=True)
+    assert "#1000001" in html
+    assert 'id="bulk"' not in html and "Tindak<" not in html
+
+
+def test_filters_are_honoured_and_kept_in_links(world, make, login_as):
+    make.complaint(tracking_no="2000001", status="proses", opd=world.dpupr, category=world.road,
+                   channel="sms", submitted_at=recent(2), title="Jalan berlubang")
+    make.complaint(tracking_no="2000002", status="proses", opd=world.dinkes, category=world.health,
+                   channel="website", submitted_at=recent(2), title="Antrean dokter")
+    make.complaint(tracking_no="2000003", status="proses", opd=world.dpupr, category=world.road,
+                   channel="website", submitted_at=recent(40), is_anonymous=True)
+    client = login_as(world.kominfo)
+    html = client.get("/admin/?tab=proses&opd=DPUPR").get_data(as_text=True)
+    assert "#2000001" in html and "#2000003" in html and "#2000002" not in html
+    assert 'id="count-proses">2<' in html
+    # every tab link keeps the filter
+    assert "/admin/?tab=tunda&amp;opd=DPUPR" in html
+    html = client.get("/admin/?tab=proses&kanal=sms").get_data(as_text=True)
+    assert "#2000001" in html and "#2000003" not in html
+    root = world.road.parent
+    html = client.get(f"/admin/?tab=proses&kategori={root.id}").get_data(as_text=True)
+    assert "#2000001" in html and "#2000002" not in html
+    html = client.get("/admin/?tab=proses&anonim=1").get_data(as_text=True)
+    assert "#2000003" in html and "#2000001" not in html
+    html = client.get("/admin/?tab=proses&q=antrean").get_data(as_text=True)
+    assert "#2000002" in html and "#2000001" not in html
+    html = client.get("/admin/?tab=proses&q=2000003").get_data(as_text=True)
+    assert "#2000003" in html and "#2000001" not in html
+    since = (today_wib() - dt.timedelta(days=10)).isoformat()
+    html = client.get(f"/admin/?tab=proses&dari={since}").get_data(as_text=True)
+    assert "#2000001" in html and "#2000003" not in html
+    # form controls reflect the URL
+    assert 'value="DPUPR" selected' in client.get("/admin/?opd=DPUPR").get_data(as_text=True)
+
+
+def test_filter_roundtrip():
+    f = queries.QueueFilter.from_args({"tab": "rawan", "opd": "dpupr", "kanal": "sms", "jenis": "aspirasi",
+                                       "dari": "2025-01-01", "sampai": "bad", "anonim": "1", "q": " jalan ",
+                                       "urut": "lama", "kategori": "x"})
+    assert f.args() == {"tab": "rawan", "opd": "DPUPR", "kanal": "sms", "jenis": "aspirasi",
+                        "dari": "2025-01-01", "anonim": "1", "q": "jalan", "urut": "lama"}
+    assert queries.QueueFilter.from_args({"tab": "nope", "kanal": "fax"}).args() == {}
+
+
+def test_keyset_pagination_walks_every_row_once(world, make, login_as):
+    base = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    same = base - dt.timedelta(hours=5)
+    for i in range(60):
+        # a block of identical timestamps checks the id tie-breaker
+        make.complaint(tracking_no=f"3{i:06d}", submitted_at=same if i % 3 == 0 else base - dt.timedelta(minutes=i))
+    db.session.commit()
+    seen = []
+    for urut in ("baru", "lama"):
+        f = queries.QueueFilter(urut=urut)
+        got = []
+        while True:
+            pg = queries.page(f, size=25)
+            got += [c.tracking_no for c in pg.rows]
+            if not pg.next_cursor:
+                break
+            f = queries.QueueFilter(urut=urut, setelah=pg.next_cursor)
+        assert len(got) == 60 and len(set(got)) == 60
+        seen.append(got)
+    assert seen[0] == list(reversed(seen[1]))
+    client = login_as(world.kominfo)
+    html = client.get("/admin/").get_data(as_text=True)
+    assert 'rel="next"' in html
+    nxt = html.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert "setelah" in parse_qs(urlsplit(nxt).query)
+    page2 = client.get(nxt).get_data(as_text=True)
+    assert page2.count('class="qrow') == 25
+
+
+def test_bad_cursor_is_ignored(world, make, login_as):
+    make.complaint(tracking_no="1000001", submitted_at=recent(1))
+    resp = login_as(world.kominfo).get("/admin/?setelah=%%%bad")
+    assert resp.status_code == 200 and "#1000001" in resp.get_data(as_text=True)
+
+
+def test_risk_and_overdue_tabs(world, make, login_as):
+    today = today_wib()
+    cal = get_calendar()
+    make.complaint(tracking_no="4000001", status="proses", opd=world.dpupr, submitted_at=recent(30))
+    make.complaint(tracking_no="4000002", status="proses", opd=world.dpupr, submitted_at=recent(30))
+    make.complaint(tracking_no="4000003", status="proses", opd=world.dpupr, submitted_at=recent(30))
+    make.complaint(tracking_no="4000004", status="tunda", opd=world.dpupr, submitted_at=recent(30))
+    db.session.flush()
+    import sqlalchemy as sa
+
+    from portal.complaints.models import Complaint
+
+    rows = {c.tracking_no: c for c in db.session.scalars(sa.select(Complaint))}
+    rows["4000001"].due_date = today - dt.timedelta(days=1)  # overdue
+    rows["4000002"].due_date = cal.add_working_days(today, 2)  # at risk
+    rows["4000003"].due_date = cal.add_working_days(today, 3)  # fine
+    rows["4000004"].due_date = today - dt.timedelta(days=3)  # postponed: deadline paused
+    client = login_as(world.kominfo)
+    late = client.get("/admin/?tab=terlambat").get_data(as_text=True)
+    assert "#4000001" in late and "#4000002" not in late and "#4000004" not in late
+    risk = client.get("/admin/?tab=rawan").get_data(as_text=True)
+    assert "#4000002" in risk and "#4000001" not in risk and "#4000003" not in risk
+    assert 'id="count-rawan">1<' in risk and 'id="count-terlambat">1<' in risk
+
+
+def test_returned_tab(world, make, login_as):
+    make.complaint(tracking_no="5000001", status="belum_ditindaklanjuti", submitted_at=recent(5),
+                   returned_at=recent(1), status_reason="Bukan kewenangan kami")
+    make.complaint(tracking_no="5000002", status="belum_ditindaklanjuti", opd=world.dpupr, submitted_at=recent(5))
+    client = login_as(world.kominfo)
+    html = client.get("/admin/?tab=dikembalikan").get_data(as_text=True)
+    assert "#5000001" in html and "#5000002" not in html
+    html = client.get("/admin/?tab=belum_ditindaklanjuti").get_data(as_text=True)
+    assert "#5000002" in html and "#5000001" not in html
+
+
+def test_rows_fragment_is_small_and_queries_do_not_grow_with_rows(world, make, login_as, app):
+    import sqlalchemy as sa
+
+    for i in range(25):
+        make.complaint(tracking_no=f"6{i:06d}", status="proses", opd=world.dpupr if i % 2 else world.dinkes,
+                       category=world.road if i % 2 else world.health, submitted_at=recent(2),
+                       title="Judul yang cukup panjang untuk mengisi baris antrean " * 2)
+    client = login_as(world.kominfo)
+    statements = []
+
+    def count(*_a, **_k):
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        resp = client.get("/admin/?tab=proses", headers=HX)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert resp.status_code == 200
+    assert len(resp.data) < 30 * 1024
+    assert len(statements) <= 10, len(statements)
