@@ -307,3 +307,25 @@ def start_generation(rep: RakorReport, user: User | None) -> Any:
     rep.pdf_job_id = job.id
     db.session.commit()
     return job
+
+
+def compare_reports(reports: list[RakorReport]) -> dict[str, Any]:
+    """Two frozen reports side by side: key figures and %TL per OPD."""
+    a, b = (r.figures or {} for r in reports)
+    rows = []
+    for key, label, higher_better, digits in report.KEY_FIGURES:
+        va, vb = a.get("key_figures", {}).get(key), b.get("key_figures", {}).get(key)
+        diff = round(vb - va, digits) if va is not None and vb is not None else None
+        better = (diff > 0) == higher_better if diff and higher_better is not None else None
+        rows.append({"label": label, "digits": digits, "a": va, "b": vb, "delta": diff, "better": better})
+    opd_a = {r["code"]: r for r in a.get("per_opd", [])}
+    opd_b = {r["code"]: r for r in b.get("per_opd", [])}
+    opds = []
+    for code in sorted(set(opd_a) | set(opd_b), key=lambda c: (opd_b.get(c) or opd_a.get(c))["name"]):
+        ra, rb = opd_a.get(code), opd_b.get(code)
+        if not (ra and ra["total"]) and not (rb and rb["total"]):
+            continue
+        opds.append({"name": (rb or ra)["name"], "a_total": ra["total"] if ra else None,
+                     "a_tl": ra["persen_tl"] if ra else None, "b_total": rb["total"] if rb else None,
+                     "b_tl": rb["persen_tl"] if rb else None})
+    return {"a": reports[0], "b": reports[1], "rows": rows, "opds": opds}

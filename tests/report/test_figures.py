@@ -1,0 +1,108 @@
+"""The report's figures: equal to the stats recap for the same period, Tabel 2, §3.5, KemenPANRB."""
+
+import datetime as dt
+
+import pytest
+
+from portal.complaints import stats
+from portal.meetings import report
+from tests.report.conftest import PERIOD
+
+
+@pytest.fixture
+def figures(seeded):
+    return report.compile_report(seeded["meeting"], today=dt.date(2026, 3, 10))
+
+
+def test_recaps_equal_the_stats_module_for_the_same_period(seeded, figures):
+    assert figures["province"] == stats.recap(*PERIOD)
+    assert figures["per_opd"] == stats.recap_per_opd(*PERIOD)
+    p = figures["province"]
+    # 8 complaints in the period; Tunda and Arsip are outside Total
+    assert (p["belum_terverifikasi"], p["belum_ditindaklanjuti"], p["proses"], p["selesai"], p["tunda"],
+            p["arsip"], p["total"]) == (1, 1, 1, 3, 1, 1, 6)
+    assert p["persen_tl"] == 66.7
+    prev = stats.recap(*report.previous_period(*PERIOD))
+    assert figures["previous"]["province"] == prev
+    assert prev["selesai"] == 1 and prev["proses"] == 1
+
+
+def test_figures_equal_the_public_stats_api_when_it_exists(app, client, seeded, figures):
+    if "public.api_stats" not in app.view_functions and not any(
+            r.rule == "/api/v1/stats" for r in app.url_map.iter_rules()):
+        pytest.skip("the stats API (issue 6) is not registered")
+    body = client.get("/api/v1/stats?from=2025-09-01&to=2026-02-28").get_json()
+    for key in stats.RECAP_KEYS:
+        assert body[key] == figures["province"][key], key
+
+
+def test_tabel2_quarters_months_and_handling_against_norms(figures):
+    qs = figures["quarters"]
+    assert [(q["start"], q["end"]) for q in qs] == [("2025-09-01", "2025-11-30"), ("2025-12-01", "2026-02-28")]
+    assert [m["start"] for m in qs[0]["months"]] == ["2025-09-01", "2025-10-01", "2025-11-01"]
+    oct_ = qs[0]["months"][1]
+    assert oct_["received"] == 3 and oct_["selesai"] == 2 and oct_["proses"] == 1
+    assert qs[0]["summary"] == {**qs[0]["summary"], **stats.recap(dt.date(2025, 9, 1), dt.date(2025, 11, 30))}
+    (rs,) = [c for c in qs[0]["categories"] if c["category"] == "Kesehatan > Rumah Sakit"]
+    # dispatched Tue 7 Oct, norm 5 working days → due Tue 14 Oct; finished 9 Oct (faster), 26 Oct (slower)
+    assert rs["n"] == 2 and rs["norm_days"] == 5
+    assert (rs["faster"], rs["on_time"], rs["slower"]) == (1, 0, 1)
+    assert rs["mean_days"] == 11.5  # (3 + 20) / 2
+    (jalan,) = qs[1]["categories"]
+    assert jalan["category"] == "Infrastruktur > Jalan" and jalan["n"] == 1 and jalan["faster"] == 1
+
+
+def test_monitoring_indicators(figures):
+    ind = figures["indicators"]
+    assert ind["received"] == 8
+    assert ind["verified"] == 7 and ind["dispatched"] == 5 and ind["responded"] == 4
+    assert ind["finished"] == 3 and ind["unfinished"] == 3 and ind["postponed"] == 1 and ind["archived"] == 1
+    assert ind["reporters"] == {"male": 3, "female": 2, "disability": 1, "with_data": 8}
+    groups = {g["key"]: g["n"] for g in ind["channel_groups"]}
+    assert sum(groups.values()) == 8
+    assert groups["web_app"] == 2 and groups["sms"] == 2 and groups["tatap_muka"] == 2
+    assert groups["telepon_surat_email"] == 2
+    assert ind["rating_mean"] == 4.0  # 5, 4, 3
+    # finished after 20 days is not over 60; still open 6 Oct is (period ends 28 Feb); 5 Jan is not
+    assert ind["over_60"] == 1
+    # 3 each: a tie goes to the first name
+    assert ind["top_category"] == {"category": "Infrastruktur > Jalan", "n": 3}
+    assert ind["mean_days"]["finish"] == round((3 + 20 + 10) / 3, 1)
+
+
+def test_kemenpanrb_indicators_per_opd(figures):
+    ev = {e["code"]: e for e in figures["kemenpanrb"]}
+    dinkes, dpupr = ev["DINKES"], ev["DPUPR"]
+    assert dinkes["sk_ok"] and not dpupr["sk_ok"]
+    assert dinkes["account_ok"] and dinkes["liaisons"] == 1 and not dpupr["account_ok"]
+    assert dinkes["persen_tl"] == 100.0 and dinkes["data_ok"]
+    assert dinkes["on_time_pct"] == 50.0 and not dinkes["quality_ok"]
+    assert dinkes["actions_total"] == 1 and dinkes["plan_ok"]
+    assert dpupr["actions_overdue"] == 1 and not dpupr["plan_ok"]
+    assert dinkes["score"] == 4
+
+
+def test_comparison_with_the_previous_period(figures):
+    rows = {r["key"]: r for r in figures["comparison"]}
+    assert rows["received"]["current"] == 8 and rows["received"]["previous"] == 2
+    assert rows["received"]["delta"] == 6
+    assert rows["persen_tl"]["previous"] == 100.0 and rows["persen_tl"]["better"] is False
+
+
+def test_meeting_section(figures):
+    m = figures["meeting"]
+    assert m["decisions"] == ["Setiap OPD memperbarui SK tim pengelola."]
+    assert {a["opd_code"] for a in m["action_items"]} == {"DINKES", "DPUPR"}
+
+
+def test_figures_are_json_and_hash_is_stable(figures):
+    import json
+
+    again = json.loads(report.canonical_json(figures))
+    assert report.data_hash(again) == report.data_hash(figures)
+    assert len(report.data_hash(figures)) == 64
+
+
+def test_figures_hold_no_personal_data_of_reporters(figures):
+    text = report.canonical_json(figures)
+    assert "Pelapor Rahasia" not in text and "+62812" not in text and "36010" not in text
