@@ -60,11 +60,19 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", (text or "").lower()).strip()
 
 
+def _import_sklearn():
+    # pygal's import hook makes the first numpy import raise an ImportWarning under -W error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImportWarning)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+    return TfidfVectorizer, LogisticRegression, make_pipeline, make_union
+
+
 def build_pipeline():
     """TF-IDF (words 1–2 and char 3–5 n-grams) + multinomial logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
+    TfidfVectorizer, LogisticRegression, make_pipeline, make_union = _import_sklearn()
 
     features = make_union(
         TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, max_features=50000),

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 
 from portal.complaints.models import Complaint, Status
 from portal.core.i18n import tanggal
@@ -22,6 +22,11 @@ ACTIVE = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)
 DIGEST_LIST_LIMIT = 50
 FIRST_FOLLOWUP_DAYS = 5
 REMIND_COMPLETION_DAYS = 2
+
+
+def render_email(name: str, **context: Any) -> str:
+    """A text e-mail from ``templates/<name>``; works outside a request (the daily job, CLI)."""
+    return current_app.jinja_env.get_template(name).render(**context)
 
 
 def _base_url() -> str:
@@ -66,7 +71,7 @@ def notify_dispatch(complaint: Complaint) -> int:
     if complaint.opd is None:
         return 0
     subject = f"[LAPOR] Disposisi laporan #{complaint.tracking_no}"
-    body = render_template("emails/dispatch.txt", c=complaint, title=_public_title(complaint),
+    body = render_email("emails/dispatch.txt", c=complaint, title=_public_title(complaint),
                            base_url=_base_url(), tanggal=tanggal)
     n = 0
     for to in liaison_emails(complaint.opd):
@@ -80,7 +85,7 @@ def notify_postpone(complaint: Complaint, reason: str) -> int:
     email = complaint.reporter.email if complaint.reporter else None
     if not email:
         return 0
-    body = render_template("emails/postpone.txt", c=complaint, reason=reason, base_url=_base_url())
+    body = render_email("emails/postpone.txt", c=complaint, reason=reason, base_url=_base_url())
     queue_email(email, f"[LAPOR] Laporan #{complaint.tracking_no} ditunda", body, kind="postpone")
     return 1
 
@@ -116,7 +121,7 @@ def queue_digests(today: dt.date | None = None) -> int:
         opd = opds[opd_id]
         summary.append((f"{opd.code} — {opd.name}", len(at_risk), len(overdue)))
         subject = f"[LAPOR] Ringkasan harian {today.isoformat()} — {opd.code}"
-        body = render_template("emails/digest.txt", scope=opd.name, day=day, overdue=overdue[:DIGEST_LIST_LIMIT],
+        body = render_email("emails/digest.txt", scope=opd.name, day=day, overdue=overdue[:DIGEST_LIST_LIMIT],
                                at_risk=at_risk[:DIGEST_LIST_LIMIT], n_overdue=len(overdue),
                                n_at_risk=len(at_risk), base_url=base, link=f"{base}/admin/opd",
                                title_of=_public_title, tanggal=tanggal)
@@ -129,7 +134,7 @@ def queue_digests(today: dt.date | None = None) -> int:
     late_verif = _late_verifications(today)
     summary.sort(key=lambda s: (-s[2], -s[1], s[0]))
     subject = f"[LAPOR] Ringkasan harian {today.isoformat()} — Provinsi"
-    body = render_template("emails/digest_kominfo.txt", day=day, summary=summary, late_verif=late_verif,
+    body = render_email("emails/digest_kominfo.txt", day=day, summary=summary, late_verif=late_verif,
                            n_overdue=sum(s[2] for s in summary), n_at_risk=sum(s[1] for s in summary),
                            base_url=base)
     for user in db.session.scalars(sa.select(User).where(User.role == Role.KOMINFO, User.active.is_(True))):
@@ -184,7 +189,7 @@ def queue_reminders(today: dt.date | None = None) -> int:
         items += [(row, "tindak lanjut pertama", fu_day) for row in rows]
     for complaint, what, due in items:
         subject = f"[LAPOR] Pengingat tenggat {what} #{complaint.tracking_no} ({due.isoformat()})"
-        body = render_template("emails/reminder.txt", c=complaint, what=what, due=tanggal(due),
+        body = render_email("emails/reminder.txt", c=complaint, what=what, due=tanggal(due),
                                title=_public_title(complaint), base_url=base)
         for to in liaison_emails(complaint.opd, today):
             if not _queued("reminder", to, subject):
