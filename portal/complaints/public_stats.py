@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from portal.complaints.models import Category, Channel, Complaint, Gender, Reporter, Status
-from portal.complaints.redaction import region_of
+from portal.complaints.redaction import redact, region_of
 from portal.complaints.stats import days_between, period_filter
 from portal.extensions import db
 
@@ -84,18 +84,35 @@ def by_channel(start=None, end=None, opd_ids=None) -> list[dict[str, Any]]:
              "ditindaklanjuti": found.get(ch, (0, 0))[1]} for ch in Channel]
 
 
+#: a region named by fewer complaints than this is folded into "Lainnya" (free text may identify)
+MIN_REGION = 3
+
+
 def by_region(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[str, Any]]:
-    """Counts per kabupaten/kota (the first part of the free-text location)."""
-    q = (sa.select(Complaint.location, sa.func.count(Complaint.id), _done_sum())
-         .where(*_where(start, end, opd_ids)).group_by(Complaint.location))
+    """Counts per kabupaten/kota (the first part of the free-text location).
+
+    Confidential complaints count as unknown; rare spellings are folded into ``Lainnya``.
+    """
+    loc = sa.case((Complaint.is_confidential.is_(True), sa.null()), else_=Complaint.location)
+    q = (sa.select(loc, sa.func.count(Complaint.id), _done_sum())
+         .where(*_where(start, end, opd_ids)).group_by(loc))
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for loc, n, d in db.session.execute(q):
-        key = region_of(loc) or ""
+    for location, n, d in db.session.execute(q):
+        key = redact(region_of(location) or "")
         acc[key][0] += int(n)
         acc[key][1] += int(d or 0)
-    rows = [{"key": k, "label": k or "Tidak diketahui", "count": v[0], "ditindaklanjuti": v[1]}
-            for k, v in acc.items()]
+    rows, other = [], [0, 0]
+    for k, v in acc.items():
+        if k and v[0] < MIN_REGION:
+            other[0] += v[0]
+            other[1] += v[1]
+        else:
+            rows.append({"key": k, "label": k or "Tidak diketahui", "count": v[0], "ditindaklanjuti": v[1]})
     rows.sort(key=lambda r: (-r["count"], r["label"]))
+    if other[0]:
+        rows = rows[:limit]
+        rows.append({"key": "_other", "label": "Lainnya", "count": other[0], "ditindaklanjuti": other[1]})
+        return rows
     return _top(rows, limit)
 
 

@@ -30,3 +30,15 @@ def _on_breach(_limit_info):
 
 
 public_limit = limiter.shared_limit(_limit, scope="public", on_breach=_on_breach)
+
+
+def too_many_requests(err):
+    """The public blueprint's 429: the API's own format when ``on_breach`` built one, else the error page."""
+    from flask import render_template
+
+    response = getattr(err, "response", None)
+    if response is not None:
+        return response
+    resp = make_response(render_template("errors/error.html", error=err), 429)
+    resp.headers["Retry-After"] = "60"
+    return resp
