@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, render_template
-from flask_babel import gettext as _
 
 from portal.core.i18n import tanggal
 from portal.core.mail import queue_email
-from portal.core.pdf import render_pdf
+from portal.core.pdf import safe_url_fetcher
 from portal.core.settings import site
 from portal.core.timeutil import WIB
 from portal.meetings import services as svc
 from portal.meetings.models import Invitation, InvitationKind, Meeting
+from portal.meetings.services import _
 
 DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
@@ -43,13 +43,22 @@ def _load_weasyprint() -> None:
         from weasyprint import HTML  # noqa: F401
 
 
+#: ``portal.core.pdf`` uses a ``portal://`` base URL, against which WeasyPrint cannot resolve
+#: ``/static/...`` (urljoin ignores unknown schemes); an http base that never reaches the network
+#: works, and the restricted fetcher still serves only ``static/``
+PDF_BASE_URL = "http://portal.invalid/"
+
+
 def _render_pdf(template: str, **ctx) -> bytes:
     import warnings
 
     _load_weasyprint()
+    from weasyprint import HTML
+
+    html = render_template(template, **ctx)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ImportWarning)
-        return render_pdf(template, **ctx)
+        return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=safe_url_fetcher).write_pdf()
 
 
 def _letter_context(meeting: Meeting, personal: Invitation | None) -> dict:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, url_for
-from flask_babel import gettext as _
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from portal.complaints.models import Complaint, Status
@@ -44,6 +44,13 @@ from portal.meetings.models import (
     Rsvp,
     Speaker,
 )
+
+
+def _(text: str, **values: Any) -> str:
+    """gettext in requests; the Indonesian msgid in CLI commands, jobs without a request, demo data."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
 
 
 class MeetingError(ValueError):
@@ -110,7 +117,7 @@ def previous_meeting(starts_at: dt.datetime, exclude_id: int | None = None) -> M
 
 
 def create_meeting(*, title: str, day: dt.date, start: dt.time = DEFAULT_START, end: dt.time = DEFAULT_END,
-                   venue: str = DEFAULT_VENUE, mode: MeetingMode = MeetingMode.TATAP_MUKA,
+                   venue: str | None = None, mode: MeetingMode = MeetingMode.TATAP_MUKA,
                    online_url: str | None = None, period_start: dt.date | None = None,
                    period_end: dt.date | None = None, description: str | None = None,
                    clone_from: Meeting | None = None, user: User | None = None,
@@ -131,12 +138,12 @@ def create_meeting(*, title: str, day: dt.date, start: dt.time = DEFAULT_START, 
     if mode != MeetingMode.TATAP_MUKA and not online_url and not clone_from:
         online_url = None  # the link can be added later; the letter says "menyusul"
     meeting = Meeting(title=title, starts_at=wib_datetime(day, start), ends_at=wib_datetime(day, end),
-                      venue=venue, mode=mode, online_url=online_url, period_start=period_start,
+                      venue=venue or DEFAULT_VENUE, mode=mode, online_url=online_url, period_start=period_start,
                       period_end=period_end, description=description, status=MeetingStatus.DRAFT,
                       created_by=user, letter_date=today_wib())
     if clone_from is not None:
         meeting.venue = venue or clone_from.venue
-        meeting.mode = clone_from.mode
+        meeting.mode = mode if mode != MeetingMode.TATAP_MUKA else clone_from.mode
         meeting.online_url = online_url or clone_from.online_url
         meeting.description = description or clone_from.description
         meeting.reminder_days = clone_from.reminder_days
@@ -686,6 +693,7 @@ def store_photo(meeting: Meeting, stream, caption: str | None, user: User | None
     """Re-encode the image with Pillow (drops EXIF/GPS and any trailing data) under a random name."""
     import io
     import os
+    import warnings
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -693,7 +701,11 @@ def store_photo(meeting: Meeting, stream, caption: str | None, user: User | None
     if len(data) > 25 * 1024 * 1024:
         raise MeetingError(_("Foto terlalu besar (maksimal 25 MB)."))
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with warnings.catch_warnings():
+            # pygal's import hook makes Pillow's lazy plugin imports warn; harmless
+            warnings.simplefilter("ignore", ImportWarning)
+            Image.init()
+        with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as img:
             if img.format not in ("JPEG", "PNG", "WEBP"):
                 raise MeetingError(_("Format foto harus JPEG, PNG atau WebP."))
             img = ImageOps.exif_transpose(img)
