@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -150,9 +151,20 @@ def publish(rep: RakorReport, user: User) -> None:
 CHART_NAMES = ("saluran", "bulanan", "opd")
 
 
+def _pygal():
+    """pygal, without the import hook it adds to ``sys.meta_path`` for its optional map plugins:
+    the hook lacks ``find_spec`` and makes every later first import raise an ImportWarning."""
+    import sys
+
+    import pygal
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
+
 def chart_svg(figures: dict[str, Any], name: str) -> str:
     """An SVG chart (pygal, no JavaScript) of the figures; ``KeyError`` for an unknown name."""
-    import pygal
+    pygal = _pygal()
     from pygal.style import Style
 
     style = Style(background="white", plot_background="white", font_family="DejaVu Sans, sans-serif",
@@ -182,7 +194,8 @@ def chart_svg(figures: dict[str, Any], name: str) -> str:
         chart.add("%TL", [r["persen_tl"] for r in top])
     else:
         raise KeyError(name)
-    return chart.render(is_unicode=True)
+    # pygal always embeds a small config <script>; the charts are static images, so drop it
+    return re.sub(r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
 
 
 def _fmt(value: Any) -> str:

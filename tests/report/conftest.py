@@ -81,3 +81,15 @@ def seeded(make):
                               due_date=dt.date(2026, 1, 31)))
     db.session.commit()
     return {"meeting": meeting, "complaints": made, "dinkes": dinkes, "dpupr": dpupr}
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_user(app):
+    """Test requests share the test's app context, so Flask-Login's ``g._login_user`` would leak
+    from one request (and one signed-in user) to the next: forget it at the start of each request."""
+    from flask import g
+
+    def _forget():
+        g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget)
