@@ -500,3 +500,6 @@ def _bulk_done(next_url: str, done: list[str], refused: dict[str, str], error: s
 @bp.context_processor
 def _workspace_helpers() -> dict[str, Any]:
     return {"deadline_state": ops.deadline_state, "is_partial": wants_partial()}
+
+
+from portal.admin import people  # noqa: E402,F401 - registers the people & settings routes
