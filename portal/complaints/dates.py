@@ -67,6 +67,11 @@ def parse_local(value: object) -> dt.datetime | None:
     text = str(value).strip()
     if not text:
         return None
+    if len(text) in (10, 16, 19) and text[4] == "-":  # the common ISO spellings, parsed in C
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass  # 31/02 and friends fall through to the regex and are refused there
     m = _ISO.match(text) or _DMY.match(text)
     if m:
         month = int(m["m"])
@@ -84,10 +89,24 @@ def parse_local(value: object) -> dt.datetime | None:
         raise DateError(text) from exc
 
 
+#: Asia/Jakarta has been UTC+7 without daylight saving since 1964
+WIB_OFFSET = dt.timedelta(hours=7)
+_FIXED_SINCE = dt.datetime(1970, 1, 1)
+
+
 def parse_utc(value: object) -> dt.datetime | None:
     """A cell as an aware UTC instant (interpreted as WIB)."""
     local = parse_local(value)
-    return None if local is None else wib_to_utc(local)
+    if local is None:
+        return None
+    if local >= _FIXED_SINCE:  # the fixed offset, without a zoneinfo lookup per cell (bulk imports)
+        return (local - WIB_OFFSET).replace(tzinfo=dt.UTC)
+    return wib_to_utc(local)
+
+
+def wib_day(instant: dt.datetime) -> dt.date:
+    """The WIB calendar date of an aware UTC instant after 1970 (fast path of ``timeutil.wib_date``)."""
+    return (instant + WIB_OFFSET).date()
 
 
 def _aware_to_wib(value: dt.datetime) -> dt.datetime:
