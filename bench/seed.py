@@ -58,13 +58,21 @@ def bench_config(url: str) -> dict:
 
 
 def _schema_matches(engine, metadata) -> bool:
+    """Adds columns that are missing and nullable (other modules grow); ``False`` if a rebuild is needed."""
     insp = sa.inspect(engine)
     existing = set(insp.get_table_names())
     for table in metadata.sorted_tables:
-        if table.name in existing:
-            cols = {c["name"] for c in insp.get_columns(table.name)}
-            if cols != {c.name for c in table.columns}:
+        if table.name not in existing:
+            continue
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for col in table.columns:
+            if col.name in have:
+                continue
+            if not col.nullable and col.server_default is None:
                 return False
+            ddl = f'ALTER TABLE "{table.name}" ADD COLUMN "{col.name}" {col.type.compile(engine.dialect)}'
+            with engine.begin() as conn:
+                conn.exec_driver_sql(ddl)
     return True
 
 

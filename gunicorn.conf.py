@@ -1,0 +1,43 @@
+"""gunicorn settings for the portal (``make serve`` / ``gunicorn -c gunicorn.conf.py "portal:create_app()"``).
+
+Every value can be overridden from the environment, so one file serves a laptop, a province's VM
+and a container:
+
+- ``BIND`` (default ``127.0.0.1:$PORT``, ``PORT`` default 8000) — nginx proxies to it;
+- ``WEB_CONCURRENCY`` — worker processes, default 2 × CPU cores + 1;
+- ``GUNICORN_THREADS`` — threads per worker (gthread), default 4: requests mostly wait on the database;
+- ``GUNICORN_TIMEOUT`` — seconds before a stuck worker is killed and replaced, default 60 (PDFs and
+  imports run as background jobs, not in requests);
+- ``FORWARDED_ALLOW_IPS`` — proxies whose X-Forwarded-* headers gunicorn trusts, default 127.0.0.1.
+
+The access log has no query strings (``%(U)s`` is the path only: searches and filters can carry names)
+and no client addresses or user agents (personal data); the request id ties a line to the app's logs.
+With ``LOG_JSON=1`` the app writes its own JSON line per request and the access log is off.
+"""
+
+import multiprocessing
+import os
+
+_port = os.environ.get("PORT", "8000")
+bind = os.environ.get("BIND", f"127.0.0.1:{_port}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# recycle workers now and then so a slow leak never grows unbounded
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+limit_request_line = 4094
+limit_request_fields = 100
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
+
+_json_logs = os.environ.get("LOG_JSON", "").strip().lower() in {"1", "true", "yes", "on"}
+accesslog = None if _json_logs or os.environ.get("ACCESS_LOG", "1") == "0" else "-"
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "portal-lapor"
+
