@@ -98,7 +98,10 @@ def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
 @role_required(*READERS)
 def index():
     f = queries.QueueFilter.from_args(request.args)
-    return render("admin/index.html", partial="admin/_queue.html", **_queue_context(f))
+    resp = render("admin/index.html", partial="admin/_queue.html", **_queue_context(f))
+    if wants_partial():  # history gets the canonical URL (no empty parameters)
+        resp.headers["HX-Push-Url"] = url_for("admin.index", **f.args())
+    return resp
 
 
 # --- action specs ------------------------------------------------------------------------------

@@ -194,3 +194,9 @@ def test_rows_fragment_is_small_and_queries_do_not_grow_with_rows(world, make, l
     assert resp.status_code == 200
     assert len(resp.data) < 30 * 1024
     assert len(statements) <= 10, len(statements)
+
+
+def test_htmx_response_pushes_the_canonical_url(world, login_as):
+    client = login_as(world.kominfo)
+    resp = client.get("/admin/?tab=proses&q=&opd=dpupr&kategori=&kanal=&urut=baru", headers=HX)
+    assert resp.headers["HX-Push-Url"] == "/admin/?tab=proses&opd=DPUPR"

@@ -1,0 +1,87 @@
+"""Browser journey: verify → dispatch from the queue, with JavaScript (htmx) and without."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from portal.complaints.models import Complaint, Status
+from portal.extensions import db
+from tests.conftest import Factory, axe_violations, browser_login
+
+pytestmark = pytest.mark.browser
+
+
+def _seed(live):
+    with live.app.app_context():
+        make = Factory()
+        opd = make.opd("DPUPR", "Dinas Pekerjaan Umum")
+        make.opd("DINKES", "Dinas Kesehatan")
+        cat = make.category("Infrastruktur > Jalan Rusak", norm_days=60, default_opd=opd)
+        cat.keywords = "jalan\nberlubang"
+        make.user("kominfo", email="staf@uji.go.id", name="Staf Kominfo")
+        make.complaint(tracking_no="5550001", title="Jalan berlubang di Serang",
+                       text="Jalan provinsi berlubang besar.", submitted_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=5))
+        db.session.commit()
+        return cat.id
+
+
+def _state(live):
+    with live.app.app_context():
+        c = db.session.scalar(sa.select(Complaint).where(Complaint.tracking_no == "5550001"))
+        return c.status, c.category_id, c.opd.code if c.opd else None, c.verified_at is not None
+
+
+def test_verify_then_dispatch(live_server, page):
+    cat_id = _seed(live_server)
+    browser_login(page, live_server, "staf@uji.go.id", "Rahasia-12345")
+    page.goto(live_server("/admin/"))
+    assert page.locator("#count-belum_terverifikasi").inner_text() == "1"
+    page.click("a.act-open")
+    page.wait_for_load_state()
+    if page.js_enabled:
+        page.wait_for_selector("tr.panel")
+        assert page.url.endswith("/admin/")  # stayed on the queue
+    else:
+        assert "/admin/laporan/5550001" in page.url
+    page.select_option("form.action-verifikasi select[name=category]", str(cat_id))
+    page.click("form.action-verifikasi button[type=submit]")
+    if page.js_enabled:
+        page.wait_for_selector("text=diverifikasi")
+        page.click("a.act-open")
+        page.wait_for_selector("tr.panel")
+    else:
+        page.wait_for_load_state()
+        assert page.locator(".flash").inner_text().startswith("Laporan #5550001 diverifikasi")
+    status, category, opd, verified = _state(live_server)
+    assert verified and category == cat_id and status == Status.BELUM_TERVERIFIKASI
+    # the category's default OPD is pre-selected; dispatch
+    assert page.locator("form.action-disposisi select[name=opd]").input_value() == "DPUPR"
+    page.click("form.action-disposisi button[type=submit]")
+    if page.js_enabled:
+        page.wait_for_selector("text=didisposisikan ke Dinas Pekerjaan Umum")
+        assert page.locator("#count-belum_terverifikasi").inner_text() == "0"
+    else:
+        page.wait_for_load_state()
+        assert "didisposisikan" in page.locator(".flash").inner_text()
+    status, _cat, opd, _v = _state(live_server)
+    assert status == Status.BELUM_DITINDAKLANJUTI and opd == "DPUPR"
+
+
+def test_filters_push_url_and_back_button(live_server, js_page):
+    _seed(live_server)
+    page = js_page
+    browser_login(page, live_server, "staf@uji.go.id", "Rahasia-12345")
+    page.goto(live_server("/admin/"))
+    page.select_option("#f-opd", "DINKES")
+    page.wait_for_function("location.search === '?opd=DINKES'")
+    assert page.locator("#count-belum_terverifikasi").inner_text() == "0"
+    page.click("a:has-text('Proses')")
+    page.wait_for_function("location.search === '?tab=proses&opd=DINKES'")
+    assert page.locator("a[aria-current=page]:has-text('Proses')").count() == 1
+    page.go_back()
+    page.wait_for_function("location.search === '?opd=DINKES'")
+    page.wait_for_selector("a[aria-current=page]:has-text('Belum Terverifikasi')")
+    assert axe_violations(page) == []
