@@ -1008,3 +1008,53 @@ def remove_stale_uploads(max_age_hours: float = 24) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+# --- Background jobs of the upload page ------------------------------------------------------------
+
+#: progress of jobs running in this process: on SQLite the import's write transaction would block
+#: a progress UPDATE from another connection, so the page reads it from here
+LIVE_PROGRESS: dict[str, tuple[int, int, int]] = {}
+
+
+def _reporter(job_id: str, writing: bool) -> ProgressFn:
+    from portal.core import jobs
+
+    sqlite = db.engine.dialect.name == "sqlite"
+
+    def report(done: int, total: int, rows: int) -> None:
+        LIVE_PROGRESS[job_id] = (done, total, rows)
+        if not (writing and sqlite):
+            jobs.progress(job_id, done, total, f"{rows} baris")
+
+    return report
+
+
+def preview_job(job_id: str, batch_id: int) -> dict[str, int]:
+    """Dry run of an uploaded file; an invalid file is deleted at once (it cannot be confirmed)."""
+    batch = db.session.get(ImportBatch, batch_id)
+    try:
+        result = run_preview(stored_path(batch.stored_name), batch, on_progress=_reporter(job_id, False))
+    finally:
+        LIVE_PROGRESS.pop(job_id, None)
+    if not result.ok:
+        batch = db.session.get(ImportBatch, batch_id)
+        discard_upload(batch.stored_name)
+        batch.stored_name = None
+        db.session.commit()
+    return result.counts()
+
+
+def import_job(job_id: str, batch_id: int) -> dict[str, int]:
+    """The confirmed import of an uploaded file; the file is deleted afterwards."""
+    batch = db.session.get(ImportBatch, batch_id)
+    token = batch.stored_name
+    try:
+        result = run_import(stored_path(token), batch, on_progress=_reporter(job_id, True))
+    finally:
+        LIVE_PROGRESS.pop(job_id, None)
+        discard_upload(token)
+    batch = db.session.get(ImportBatch, batch_id)
+    batch.stored_name = None
+    db.session.commit()
+    return result.counts()

@@ -1,0 +1,79 @@
+"""Forms of the intake pages: import upload and staff entry of a complaint."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.complaints.contact import ContactError, normalise_nik, normalise_phone
+from portal.complaints.entry import STAFF_CHANNELS
+from portal.complaints.models import ComplaintType
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("File ekspor SP4N-LAPOR! (CSV atau XLSX)"), validators=[
+        FileRequired(_l("Pilih file ekspor.")),
+        FileAllowed(["csv", "xlsx"], _l("Hanya file CSV atau XLSX.")),
+    ])
+
+
+class ActionForm(FlaskForm):
+    """CSRF only, for POST-only buttons (confirm, cancel)."""
+
+
+def _optional_select(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class StaffEntryForm(FlaskForm):
+    channel = SelectField(_l("Saluran"), choices=[(c.value, c.label) for c in STAFF_CHANNELS],
+                          validators=[DataRequired()])
+    type = SelectField(_l("Jenis laporan"), choices=[(t.value, t.label) for t in ComplaintType],
+                       default=ComplaintType.PENGADUAN.value, validators=[DataRequired()])
+    category = SelectField(_l("Kategori"), coerce=_optional_select, choices=[], validate_choice=True)
+    title = StringField(_l("Judul"), validators=[Optional(), Length(max=300)])
+    text = TextAreaField(_l("Isi laporan"), validators=[
+        DataRequired(_l("Isi laporan wajib diisi.")), Length(max=20000)])
+    location = StringField(_l("Lokasi"), validators=[Optional(), Length(max=300)])
+    submitted_at = DateTimeLocalField(_l("Diterima pada (WIB)"), format="%Y-%m-%dT%H:%M",
+                                      validators=[Optional()])
+
+    name = StringField(_l("Nama pelapor"), validators=[Optional(), Length(max=200)])
+    nik = StringField(_l("NIK"), validators=[Optional()])
+    phone = StringField(_l("Nomor HP / telepon"), validators=[Optional()])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254)])
+    gender = SelectField(_l("Jenis kelamin"), choices=[("", _l("Tidak disebutkan")), ("L", _l("Laki-laki")),
+                                                       ("P", _l("Perempuan"))], default="")
+    has_disability = BooleanField(_l("Pelapor penyandang disabilitas"))
+    is_anonymous = BooleanField(_l("Anonim: rahasiakan identitas pelapor"))
+    is_confidential = BooleanField(_l("Rahasia: jangan tampilkan isi laporan kepada publik"))
+    send_receipt = BooleanField(_l("Kirim tanda terima ke email pelapor"))
+
+    def validate_nik(self, field):
+        try:
+            field.data = normalise_nik(field.data)
+        except ContactError as exc:
+            raise ValidationError(_l("NIK harus 16 digit angka.")) from exc
+
+    def validate_phone(self, field):
+        try:
+            field.data = normalise_phone(field.data)
+        except ContactError as exc:
+            raise ValidationError(_l("Nomor telepon Indonesia tidak valid (contoh: 0812 3456 7890).")) from exc
+
+    def validate_email(self, field):
+        if not field.data:
+            field.data = None
+            return
+        try:
+            field.data = validate_email(field.data.strip(), check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise ValidationError(_l("Alamat email tidak valid.")) from exc
+
+    def validate_send_receipt(self, field):
+        if field.data and not self.email.data:
+            raise ValidationError(_l("Isi email pelapor untuk mengirim tanda terima."))

@@ -1,0 +1,102 @@
+"""Complaints entered by staff: walk-in (tatap muka), phone, letter, e-mail and SMS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
+from portal.complaints.operations import record_event, refresh_due_date
+from portal.complaints.tracking import next_tracking_no
+from portal.core.db import utcnow
+from portal.core.models import User
+from portal.core.timeutil import today_wib
+from portal.extensions import db
+
+#: the channels a desk receives complaints through
+STAFF_CHANNELS = (Channel.TATAP_MUKA, Channel.TELEPON, Channel.SURAT, Channel.EMAIL, Channel.SMS)
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class NewComplaint:
+    channel: Channel
+    type: ComplaintType
+    text: str
+    title: str | None = None
+    category: Category | None = None
+    location: str | None = None
+    submitted_at: dt.datetime | None = None
+    is_anonymous: bool = False
+    is_confidential: bool = False
+    #: name, nik, phone, email, gender, has_disability (already normalised)
+    reporter: dict[str, Any] | None = None
+
+
+def create(data: NewComplaint, actor: User) -> Complaint:
+    """A new complaint (status Belum Terverifikasi) with a fresh staff tracking number.
+
+    Flushes, never commits. Two desks taking the same number at once: the loser's flush hits
+    the unique constraint, its (only) work is rolled back and retried with the next number.
+    """
+    actor_id = actor.id
+    for attempt in range(MAX_ATTEMPTS):
+        number = next_tracking_no(today_wib().year, skip=attempt)
+        complaint = _build(data, number, db.session.get(User, actor_id))
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+            if data.category is not None:
+                data.category = db.session.get(Category, data.category.id)
+            continue
+        return complaint
+    raise RuntimeError("unreachable")
+
+
+def _build(data: NewComplaint, number: str, actor: User | None) -> Complaint:
+    now = utcnow()
+    complaint = Complaint(
+        tracking_no=number, submitted_at=data.submitted_at or now, title=data.title or None,
+        text=data.text.strip(), type=data.type, channel=data.channel, category=data.category,
+        status=Status.BELUM_TERVERIFIKASI, location=data.location or None, is_anonymous=data.is_anonymous,
+        is_confidential=data.is_confidential, source="staff", last_activity_at=now,
+        norm_days=data.category.effective_norm() if data.category else 14,
+    )
+    rep = {k: v for k, v in (data.reporter or {}).items() if v not in (None, "", False)}
+    if rep:
+        complaint.reporter = Reporter(**rep)
+    db.session.add(complaint)
+    refresh_due_date(complaint)
+    record_event(complaint, "created", actor, public=True, to_status=Status.BELUM_TERVERIFIKASI,
+                 changes={"channel": [None, data.channel.value]})
+    return complaint
+
+
+def tracking_url(tracking_no: str) -> str:
+    """The public tracking page of a complaint, as printed on the receipt and in its QR code."""
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    return f"{base}/lacak/{quote(tracking_no, safe='')}"
+
+
+def qr_svg_data_uri(tracking_no: str) -> str:
+    import segno
+
+    return segno.make(tracking_url(tracking_no), error="m").svg_data_uri(scale=4, border=2)
+
+
+def qr_png(tracking_no: str) -> bytes:
+    import io
+
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(tracking_url(tracking_no), error="m").save(buf, kind="png", scale=6, border=2)
+    return buf.getvalue()
