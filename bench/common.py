@@ -68,7 +68,7 @@ def portal_env(database_url: str, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def gunicorn(app_spec: str, env: dict[str, str], port: int | None = None, ready_path: str = "/healthz",
-             workers: int | None = None):
+             workers: int | None = None, keep_log: Path | None = None):
     """gunicorn with the project's gunicorn.conf.py on 127.0.0.1; yields (base_url, Popen)."""
     port = port or free_port()
     env = {**env, "BIND": f"127.0.0.1:{port}"}
@@ -102,6 +102,9 @@ def gunicorn(app_spec: str, env: dict[str, str], port: int | None = None, ready_
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
         log.close()
+        if keep_log:
+            keep_log.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log.name, keep_log)
         Path(log.name).unlink(missing_ok=True)
 
 
