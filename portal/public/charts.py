@@ -51,7 +51,7 @@ def _render(chart) -> str:
 
 
 def status_bar(recap: dict[str, Any], title: str) -> str:
-    chart = pygal.Bar(**_config(title=title))
+    chart = pygal.Bar(**_config(title=title, x_label_rotation=20, height=380))
     chart.x_labels = [label for _k, label in STATUS_ORDER]
     chart.add("Jumlah", [recap.get(k, 0) for k, _label in STATUS_ORDER])
     return _render(chart)

@@ -242,45 +242,58 @@ def open311_requests(fmt: str):
         return err
     if request.method == "POST":
         return _create(fmt)
+    from urllib.parse import urlencode
+
+    from portal.core import cache
+    from portal.public.queries import ttl
+
+    key = "pub:o311:" + urlencode(sorted(request.args.items(multi=True)))
+    items = cache.cached(key, ttl(), _list_requests)
+    if isinstance(items, str):
+        return error_response(400, items, fmt)
+    return respond(fmt, items, "service_requests", "request")
+
+
+def _list_requests() -> list[dict[str, Any]] | str:
+    """The GET requests list for the current query string, or an error description."""
     args = request.args
     ids = [i.strip() for i in (args.get("service_request_id") or "").split(",") if i.strip()]
     q = sa.select(Complaint).options(*_options())
     if ids:
         if len(ids) > MAX_REQUESTS:
-            return error_response(400, f"at most {MAX_REQUESTS} service_request_id values", fmt)
+            return f"at most {MAX_REQUESTS} service_request_id values"
         q = q.where(Complaint.tracking_no.in_(ids))
     else:
         try:
             end = _parse_dt(args["end_date"], "end_date") if args.get("end_date") else None
             start = _parse_dt(args["start_date"], "start_date") if args.get("start_date") else None
         except ValueError as exc:
-            return error_response(400, str(exc), fmt)
+            return str(exc)
         if start is None and end is None:
             end = utcnow()
         if start is None:
             start = end - dt.timedelta(days=DEFAULT_DAYS)
         if start and end and start > end:
-            return error_response(400, "start_date must not be after end_date", fmt)
+            return "start_date must not be after end_date"
         q = q.where(Complaint.submitted_at >= start)
         if end is not None:
             q = q.where(Complaint.submitted_at <= end)
         codes = [s.strip() for s in (args.get("service_code") or "").split(",") if s.strip()]
         if codes:
             if not all(s.isdigit() for s in codes):
-                return error_response(400, "service_code must be a service code from services", fmt)
+                return "service_code must be a service code from services"
             # filtering by category would reveal the category of a confidential complaint
             q = q.where(Complaint.category_id.in_([int(s) for s in codes]), Complaint.is_confidential.is_(False))
         statuses = [s.strip().lower() for s in (args.get("status") or "").split(",") if s.strip()]
         if any(s not in ("open", "closed") for s in statuses):
-            return error_response(400, "status must be open or closed", fmt)
+            return "status must be open or closed"
         closed = [Status.SELESAI, Status.ARSIP]
         if statuses and set(statuses) == {"open"}:
             q = q.where(Complaint.status.not_in(closed))
         elif statuses and set(statuses) == {"closed"}:
             q = q.where(Complaint.status.in_(closed))
     q = q.order_by(Complaint.submitted_at.desc(), Complaint.id.desc()).limit(MAX_REQUESTS)
-    items = [request_view(c) for c in db.session.scalars(q).unique()]
-    return respond(fmt, items, "service_requests", "request")
+    return [request_view(c) for c in db.session.scalars(q).unique()]
 
 
 @bp.get(f"{PREFIX}/requests/<nomor>.<fmt>")

@@ -247,7 +247,7 @@ def _text_search(q, term: str, page: int):
     scanned = 0
     for c in db.session.scalars(q.options(*_complaint_options()).execution_options(yield_per=200)):
         scanned += 1
-        if scanned > 5000:  # a bound on the work one request may cause
+        if scanned > 2000:  # a bound on the work one request may cause
             break
         v = public_view(c)
         if needle not in (v.get("title") or "").casefold() and needle not in (v.get("text") or "").casefold():

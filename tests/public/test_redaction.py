@@ -97,21 +97,21 @@ def phones(draw):
     return prefix + draw(st.sampled_from(["", sep])) + sep.join(parts)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(before=words, after=words, nik=niks())
 def test_no_generated_nik_survives(before, after, nik):
     out = redact(f"{before} {nik} {after}")
     assert not re.search(r"\d", out), (nik, out)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(before=words, after=words, phone=phones())
 def test_no_generated_phone_survives(before, after, phone):
     out = redact(f"{before} {phone} {after}")
     assert not re.search(r"\d{2}", out), (phone, out)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(before=words, after=words, email=st.emails())
 def test_no_generated_email_survives(before, after, email):
     out = redact(f"{before} {email} {after}")
