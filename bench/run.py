@@ -156,7 +156,12 @@ def main() -> None:
                 results[col] = {}
     out = [table(results, bare, args)]
     if not args.skip_scripts:
-        out += ["", "Import (bench/import_bench.py):", "```", run_script("import_bench.py", [], 1800), "```",
+        scratch = f"{seed.PG_SERVER}/portal_bench_import"
+        seed._ensure_pg_database(scratch)
+        out += ["", "Import, SQLite (bench/import_bench.py --rows 100000):", "```",
+                run_script("import_bench.py", ["--rows", "100000"], 900), "```",
+                "", "Import, PostgreSQL (bench/import_bench.py --rows 100000 --db …/portal_bench_import):", "```",
+                run_script("import_bench.py", ["--rows", "100000", "--db", scratch], 900), "```",
                 "", "Report PDF (bench/report_bench.py):", "```", run_script("report_bench.py", [], 900), "```"]
     text = "\n".join(out)
     print(text)
