@@ -20,6 +20,22 @@ MODEL_MODULES = (
 )
 
 
+def _tame_pygal() -> None:
+    """Import pygal once and drop the import hook it adds to ``sys.meta_path``.
+
+    pygal registers a ``PluginImportFixer`` for its optional map plugins; it makes every later
+    first-time import emit an ImportWarning (an error under the test suite's filterwarnings).
+    """
+    import sys
+
+    import pygal  # noqa: F401
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+
+
+_tame_pygal()
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The application factory; ``config`` overrides settings read from the environment."""
     app = Flask(

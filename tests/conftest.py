@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.core import cache, workdays
@@ -94,6 +95,7 @@ def app(request, db_root, tmp_path):
     if marker:
         config.update(marker.kwargs)
     application = create_app(config)
+    application.test_client_class = _IsolatedClient
     with application.app_context():
         if backend not in _schema_ready:
             db.drop_all()
@@ -109,6 +111,18 @@ def app(request, db_root, tmp_path):
             empty_tables()
             workdays.invalidate()
             db.engine.dispose()
+
+
+class _IsolatedClient(FlaskClient):
+    """Requests in a test share the test's app context; forget per-request caches in ``g``
+    (Flask-Login's user, the site settings) so one request's user never leaks into the next."""
+
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        for key in ("_login_user", "portal_site"):
+            g.pop(key, None)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
         from weasyprint.urls import default_url_fetcher
 
         return default_url_fetcher(url)
-    if parsed.scheme not in ("http", "https", "portal") or not parsed.path.startswith(STATIC_PREFIX):
+    if parsed.scheme not in ("http", "https") or not parsed.path.startswith(STATIC_PREFIX):
         raise FetchRefused(f"refused URL scheme/path: {parsed.scheme}:{parsed.path[:40]}")
     static_root = Path(current_app.static_folder).resolve()  # type: ignore[arg-type]
     target = (static_root / unquote(parsed.path[len(STATIC_PREFIX):])).resolve()
@@ -41,7 +41,8 @@ def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url="portal://local/", url_fetcher=safe_url_fetcher).write_pdf()
+    # an http base so relative and root-relative links resolve; the fetcher still serves only static/
+    return HTML(string=html, base_url="http://portal.invalid/", url_fetcher=safe_url_fetcher).write_pdf()
 
 
 def render_pdf(template: str, **context) -> bytes:
