@@ -57,30 +57,36 @@ _MONEY_BEFORE = re.compile(r"(?:Rp\.?|IDR)\s*$", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"(?<!\d)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4})(?!\d)")
 
 
-def _name_patterns(names: Iterable[str | None]) -> list[re.Pattern[str]]:
-    pats: list[re.Pattern[str]] = []
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _name_parts(names: Iterable[str | None]) -> set[str]:
+    """Every part (three letters or more) of the reporter's names, casefolded."""
+    parts: set[str] = set()
     for name in names:
-        if not name or not name.strip():
-            continue
-        full = " ".join(name.split())
-        pieces = [full] + [p for p in re.split(r"[\s,.'’`\-]+", full) if len(p) >= 3]
-        seen: set[str] = set()
-        for piece in sorted(pieces, key=len, reverse=True):
-            key = piece.casefold()
-            if key in seen:
-                continue
-            seen.add(key)
-            words = [re.escape(w) for w in piece.split()]
-            pats.append(re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE))
-    return pats
+        for p in _WORD.findall(name or ""):
+            if len(p) >= 3:
+                parts.add(p.casefold())
+    return parts
+
+
+def _sub_names(text: str, parts: set[str]) -> str:
+    folded = text.casefold()
+    if not any(p in folded for p in parts):  # cheap: most texts never name the reporter
+        return text
+    return _WORD.sub(lambda m: NAME_MASK if m.group(0).casefold() in parts else m.group(0), text)
 
 
 def _digits(value: str | None) -> str:
     return re.sub(r"\D", "", value or "")
 
 
-def _literal_patterns(values: Iterable[str | None]) -> list[tuple[re.Pattern[str], str]]:
-    """The reporter's own NIK/phone as digits with any separators (belt and braces)."""
+def _literal_patterns(text: str, values: Iterable[str | None]) -> list[tuple[re.Pattern[str], str]]:
+    """The reporter's own NIK/phone as digits with any separators (belt and braces).
+
+    Patterns are only built when the digits of ``text`` contain the value at all.
+    """
+    text_digits = _digits(text)
     out = []
     for value in values:
         d = _digits(value)
@@ -92,13 +98,20 @@ def _literal_patterns(values: Iterable[str | None]) -> list[tuple[re.Pattern[str
         if d.startswith("0"):
             variants.add("62" + d[1:])
         for v in variants:
+            if v not in text_digits:
+                continue
             pat = r"(?<!\d)" + r"[ .\-()+]{0,2}".join(re.escape(ch) for ch in v) + r"(?!\d)"
             out.append((re.compile(pat), NIK_MASK if len(d) == 16 else PHONE_MASK))
     return out
 
 
+#: an amount in rupiah: thousands grouped by dots, never starting like a phone number (0…, 62…)
+_MONEY = re.compile(r"^(?!0|62)\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
+
+
 def _is_money(text: str, m: re.Match[str]) -> bool:
-    return bool(_MONEY_BEFORE.search(text[max(0, m.start() - 5):m.start()]))
+    """``Rp 15.000.000.000`` is an amount, not a number to hide."""
+    return bool(_MONEY.match(m.group(0)) and _MONEY_BEFORE.search(text[max(0, m.start() - 5):m.start()]))
 
 
 def _sub_long_digits(text: str) -> str:
@@ -112,26 +125,34 @@ def _sub_long_digits(text: str) -> str:
     return _LONG_DIGITS.sub(repl, text)
 
 
+_MAYBE_EMAIL = re.compile(r"@|[\[(]\s*(?:at|et)\s*[\])]", re.IGNORECASE)
+
+
 def redact(text: str | None, names: Iterable[str | None] = (), values: Iterable[str | None] = ()) -> str:
     """``text`` without e-mail addresses, NIKs, phone numbers, long digit runs and ``names``.
 
     ``values`` are the reporter's own identifiers (NIK, phone, e-mail) removed literally too.
+    Every pass first checks cheaply whether it can match at all (open data runs this on millions).
     """
     if not text:
         return ""
     out = text
-    for value in values:
-        if value and "@" in value:
-            out = re.sub(re.escape(value), EMAIL_MASK, out, flags=re.IGNORECASE)
-    out = _EMAIL.sub(EMAIL_MASK, out)
-    out = _EMAIL_OBFUSCATED.sub(EMAIL_MASK, out)
-    for pat, mask in _literal_patterns(v for v in values if v and "@" not in v):
-        out = pat.sub(mask, out)
-    out = _NIK.sub(NIK_MASK, out)
-    out = _PHONE.sub(lambda m: m.group(0) if _is_money(out, m) else PHONE_MASK, out)
-    out = _sub_long_digits(out)
-    for pat in _name_patterns(names):
-        out = pat.sub(NAME_MASK, out)
+    values = [v for v in values if v]
+    if _MAYBE_EMAIL.search(out):
+        for value in values:
+            if "@" in value:
+                out = re.sub(re.escape(value), EMAIL_MASK, out, flags=re.IGNORECASE)
+        out = _EMAIL.sub(EMAIL_MASK, out)
+        out = _EMAIL_OBFUSCATED.sub(EMAIL_MASK, out)
+    if len(_digits(out)) >= 7:  # no NIK or phone number has fewer digits
+        for pat, mask in _literal_patterns(out, (v for v in values if "@" not in v)):
+            out = pat.sub(mask, out)
+        out = _NIK.sub(NIK_MASK, out)
+        out = _PHONE.sub(lambda m: m.group(0) if _is_money(out, m) else PHONE_MASK, out)
+        out = _sub_long_digits(out)
+    parts = _name_parts(names)
+    if parts:
+        out = _sub_names(out, parts)
     return out
 
 
