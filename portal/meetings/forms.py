@@ -93,8 +93,9 @@ class RsvpForm(FlaskForm):
     answer = RadioField(_l("Kehadiran"), validators=[DataRequired(message=_l("Pilih jawaban."))],
                         choices=[(Rsvp.HADIR.value, _l("Hadir")), (Rsvp.TIDAK_HADIR.value, _l("Tidak hadir")),
                                  (Rsvp.DIWAKILKAN.value, _l("Diwakilkan"))])
-    representative_name = StringField(_l("Nama perwakilan"), validators=[Optional(), Length(max=200)])
-    representative_position = StringField(_l("Jabatan perwakilan"), validators=[Optional(), Length(max=200)])
+    # no Optional(): it would stop the chain before the "diwakilkan needs a name" checks below
+    representative_name = StringField(_l("Nama perwakilan"), validators=[Length(max=200)])
+    representative_position = StringField(_l("Jabatan perwakilan"), validators=[Length(max=200)])
     note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
 
     def validate_representative_name(self, field):

@@ -438,12 +438,16 @@ def send_invitation_emails(job_id: str | None, meeting_id: int, invitation_ids: 
         queued = 0
         invs = [i for i in meeting.invitations if i.id in set(invitation_ids)]
         for n, inv in enumerate(invs, start=1):
+            if inv.sent_at is not None:  # a re-run after a crash skips what went out
+                continue
             if inv.email:
                 documents.queue_invitation_email(inv)
                 queued += 1
             inv.sent_at = utcnow()
+            # each e-mail commits with its invitation's sent_at; progress then writes on its own
+            # connection, which SQLite would refuse while this session held the write lock
+            db.session.commit()
             jobs.progress(job_id, n, len(invs))
-        db.session.commit()
     return {"queued": queued, "invitations": len(invs)}
 
 
