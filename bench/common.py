@@ -60,7 +60,8 @@ def ensure_wrk() -> str | None:
 def portal_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "PYTEST"))}
     env.update({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": "false", "SECRET_KEY": "bench-secret",
-                "MAIL_ENABLED": "false", "ACCESS_LOG": "0", "PYTHONPATH": str(ROOT)})
+                "MAIL_ENABLED": "false", "ACCESS_LOG": "0", "PYTHONPATH": str(ROOT),
+                "GUNICORN_MAX_REQUESTS": "0"})  # no worker recycling (its connection resets) in a timed run
     env.pop("REDIS_URL", None)
     env.update(extra)
     return env
