@@ -220,3 +220,34 @@ def test_htmx_entry_errors_swap_the_form(client, make, login_as):
     assert resp.status_code == 422 and 'id="entry-form-region"' in resp.get_data(as_text=True)
     resp = client.post("/admin/laporan-baru", data=ENTRY, headers={"HX-Request": "true"})
     assert resp.status_code == 200 and "/tanda-terima" in resp.headers["HX-Redirect"]
+
+
+@pytest.mark.app_config(TESTING=False, JOBS_EAGER=False)
+def test_background_thread_jobs_and_polling(client, make, login_as, opds, tmp_path):
+    """Without eager jobs the preview and the import run in a thread; the page polls until done."""
+    import time
+
+    login_as(make.user("kominfo"))
+    rows = [row(ID_Laporan=str(8_000_000 + i), Instansi_Tujuan="DINKES", Status="Proses") for i in range(3000)]
+    path = write_csv(tmp_path / "besar.csv", rows)
+
+    def wait_for(batch_id: int, *statuses: str) -> ImportBatch:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            resp = client.get(f"/admin/impor/{batch_id}/status", headers={"HX-Request": "true"})
+            if "HX-Redirect" in resp.headers:
+                break
+            assert "<progress" in resp.get_data(as_text=True)
+            time.sleep(0.2)
+        db.session.expire_all()
+        batch = db.session.get(ImportBatch, batch_id)
+        assert batch.status in statuses
+        return batch
+
+    _upload(client, path)
+    batch = db.session.scalars(sa.select(ImportBatch)).one()
+    batch = wait_for(batch.id, "preview")
+    assert batch.created == 3000
+    client.post(f"/admin/impor/{batch.id}/konfirmasi")
+    batch = wait_for(batch.id, "done")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 3000
