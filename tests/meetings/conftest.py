@@ -11,6 +11,17 @@ from portal.core.models import Liaison
 from portal.extensions import db
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(monkeypatch):
+    """Test accounts need no scrypt: a cheap PBKDF2 keeps the many fixtures fast (still verifiable)."""
+    from werkzeug.security import generate_password_hash
+
+    import portal.core.models as core_models
+
+    monkeypatch.setattr(core_models, "generate_password_hash",
+                        lambda pw: generate_password_hash(pw, method="pbkdf2:sha256:1000"))
+
+
 def utc(y, m, d, h=2):
     return dt.datetime(y, m, d, h, 0, tzinfo=dt.UTC)
 
