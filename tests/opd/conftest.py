@@ -17,6 +17,19 @@ from portal.extensions import db
 GPS_IFD = 0x8825
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(monkeypatch):
+    """The factory's users get a cheap hash: scrypt costs ~0.2 s per user, and every test builds seven."""
+    import functools
+
+    from werkzeug.security import generate_password_hash
+
+    from portal.core import models
+
+    monkeypatch.setattr(models, "generate_password_hash",
+                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+
+
 def png_bytes(size=(8, 8), text: str | None = None) -> bytes:
     from PIL import PngImagePlugin
 
