@@ -37,7 +37,9 @@ OPEN_STAGES = (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)
 #: statuses that accept a follow-up (a Selesai one goes back to Proses unless finished again)
 FOLLOWUP_STAGES = (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.SELESAI)
 RETURN_STAGES = (S.BELUM_DITINDAKLANJUTI, S.PROSES)
-PAGE_SIZE = 25
+#: rows per stage on the overview, and per page when one stage is shown (the 30 KB page budget)
+OVERVIEW_SIZE = 12
+PAGE_SIZE = 40
 #: non-public event kinds an OPD may still see on its complaint's timeline; "reveal" never
 OPD_EVENT_KINDS = frozenset({"created", "imported", "verified", "dispatched", "followup", "status",
                              "returned", "reopened"})
@@ -111,9 +113,10 @@ def opd_home():
         for r in items:
             if r.state in counts and stage != S.TUNDA:
                 counts[r.state] += 1
-        pages = max(math.ceil(len(items) / PAGE_SIZE), 1)
-        start = (min(page, pages) - 1) * PAGE_SIZE if only else 0
-        groups.append({"stage": stage, "total": len(items), "rows": items[start:start + PAGE_SIZE],
+        size = PAGE_SIZE if only else OVERVIEW_SIZE
+        pages = max(math.ceil(len(items) / size), 1)
+        start = (min(page, pages) - 1) * size
+        groups.append({"stage": stage, "total": len(items), "rows": items[start:start + size],
                        "page": min(page, pages), "pages": pages})
     return render("admin/opd_home.html", opd=current_user.opd, groups=groups, counts=counts, only=only,
                   actions=_rakor_actions(scope))
@@ -291,7 +294,7 @@ def opd_return(tracking_no: str):
 
 def _templates_page(form: TemplateForm | None = None, status: int = 200):
     return render("admin/opd/templates.html", partial="admin/opd/_templates.html", status=status,
-                  templates=_templates(), form=form or TemplateForm(formdata=None), delete_form=DeleteForm())
+                  templates=_templates(), form=form or TemplateForm(formdata=None))
 
 
 @bp.get("/opd/template")

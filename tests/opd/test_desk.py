@@ -74,6 +74,7 @@ def test_home_groups_by_stage_overdue_first(world, make, login_as):
 def test_home_pages_a_long_stage(world, make, login_as, monkeypatch):
     from portal.admin import opd_desk
 
+    monkeypatch.setattr(opd_desk, "OVERVIEW_SIZE", 2)
     monkeypatch.setattr(opd_desk, "PAGE_SIZE", 2)
     for i in range(3):
         ops.dispatch(make.complaint(title=f"Banyak {i}"), world.kominfo, world.a)
