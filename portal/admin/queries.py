@@ -26,7 +26,7 @@ from portal.core.workdays import get_calendar
 from portal.extensions import db
 
 S = Status
-PAGE_SIZE = 25
+PAGE_SIZE = 20
 #: statuses whose deadlines run (Tunda waits for the reporter)
 ACTIVE = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)
 #: statuses a queue tab can show

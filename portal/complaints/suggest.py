@@ -1,7 +1,7 @@
 """Category and OPD suggestions from a complaint's text (roadmap §3.6.3).
 
-A scikit-learn pipeline — TF-IDF over words and character n-grams, then a linear classifier
-with probabilities (logistic regression) — is trained on complaints already dispatched. With
+A scikit-learn pipeline — TF-IDF over words and word pairs, then a linear classifier with
+probabilities (logistic loss trained by SGD) — is trained on complaints already dispatched. With
 too little history it falls back to the categories' keywords (the OPD then being the
 category's default OPD). Suggestions are shown with their confidence and never applied
 without a click.
@@ -29,7 +29,7 @@ from portal.extensions import db
 #: below this many labelled complaints (or two classes) the keyword fallback is used
 MIN_SAMPLES = 30
 #: newest dispatched complaints used for training
-TRAIN_LIMIT = 20000
+TRAIN_LIMIT = 10000
 MODEL_TTL = 6 * 3600
 TOP_K = 3
 
@@ -65,21 +65,22 @@ def _import_sklearn():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ImportWarning)
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline, make_union
-    return TfidfVectorizer, LogisticRegression, make_pipeline, make_union
+        from sklearn.linear_model import SGDClassifier
+        from sklearn.pipeline import make_pipeline
+    return TfidfVectorizer, SGDClassifier, make_pipeline
 
 
 def build_pipeline():
-    """TF-IDF (words 1–2 and char 3–5 n-grams) + multinomial logistic regression."""
-    TfidfVectorizer, LogisticRegression, make_pipeline, make_union = _import_sklearn()
+    """TF-IDF over words and word pairs + a linear model with probabilities (logistic loss, SGD).
 
-    features = make_union(
-        TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, max_features=50000),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
-                        max_features=80000),
+    Character n-grams with a full logistic regression were many times slower to train for no
+    gain on the demo data; SGD trains 10,000 complaints in seconds.
+    """
+    TfidfVectorizer, SGDClassifier, make_pipeline = _import_sklearn()
+    return make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=100000),
+        SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None, random_state=0),
     )
-    return make_pipeline(features, LogisticRegression(max_iter=300, C=5.0))
 
 
 def training_data(limit: int = TRAIN_LIMIT, exclude_ids: set[int] | None = None
@@ -121,22 +122,55 @@ def _key() -> str:
     return str(db.engine.url)
 
 
-def get_model() -> TrainedModel:
-    """The cached model of this process and database, trained on first use."""
+_training: set[str] = set()
+
+
+def get_model(block: bool = True) -> TrainedModel | None:
+    """The cached model of this process and database, trained on first use.
+
+    With ``block=False`` (web requests) a missing or stale model is trained in a background
+    thread and ``None`` (or the stale model) is returned meanwhile: the keywords answer.
+    """
     key = _key()
     with _lock:
         model = _models.get(key)
-    if model is None or time.time() - model.trained_at > MODEL_TTL:
+    fresh = model is not None and time.time() - model.trained_at <= MODEL_TTL
+    if fresh:
+        return model
+    if block:
         model = train()
         with _lock:
             _models[key] = model
+        return model
+    with _lock:
+        if key in _training:
+            return model
+        _training.add(key)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    threading.Thread(target=_train_in_background, args=(app, key), daemon=True).start()
     return model
+
+
+def _train_in_background(app, key: str) -> None:
+    try:
+        with app.app_context():
+            model = train()
+            with _lock:
+                _models[key] = model
+            db.session.remove()
+    except Exception:  # logged; the keywords keep answering
+        app.logger.exception("suggest: background training failed")
+    finally:
+        with _lock:
+            _training.discard(key)
 
 
 def retrain() -> TrainedModel:
     with _lock:
         _models.pop(_key(), None)
-    return get_model()
+    model = get_model(block=True)
+    assert model is not None
+    return model
 
 
 def clear_cache() -> None:
@@ -175,7 +209,8 @@ def suggest(text: str, k: int = TOP_K) -> dict[str, Any]:
     if not text:
         return out
     try:
-        model = get_model()
+        block = bool(current_app.config.get("TESTING") or current_app.config.get("JOBS_EAGER"))
+        model = get_model(block=block) or TrainedModel(None, None, 0, time.time())
     except Exception:  # training must never break a page
         current_app.logger.exception("suggest: training failed")
         model = TrainedModel(None, None, 0, time.time())

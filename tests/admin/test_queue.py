@@ -128,7 +128,7 @@ def test_keyset_pagination_walks_every_row_once(world, make, login_as):
     nxt = html.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
     assert "setelah" in parse_qs(urlsplit(nxt).query)
     page2 = client.get(nxt).get_data(as_text=True)
-    assert page2.count('class="qrow') == 25
+    assert page2.count('class="qrow') == queries.PAGE_SIZE
 
 
 def test_bad_cursor_is_ignored(world, make, login_as):

@@ -1,0 +1,131 @@
+"""Queue latency with many complaints on PostgreSQL: p95 of the first page of filtered queues.
+
+Usage::
+
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench \\
+        .venv/bin/python bench/queue_bench.py --complaints 1000000 --repeat 20
+
+Seeds with :func:`portal.demo.generate_complaints` when the database has fewer complaints than
+asked, then requests ``/admin/?…`` through the Flask test client as a Kominfo user with
+``HX-Request`` (the rows fragment) and reports server-side p50/p95 per queue view, and the
+fragment size. ``--cold`` clears the count cache before each request (worst case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa
+
+from portal import create_app, demo
+from portal.complaints.models import Category, Complaint
+from portal.core import cache
+from portal.core.models import OPD, Role, User
+from portal.extensions import db
+
+VIEWS = [
+    "tab=belum_terverifikasi",
+    "tab=belum_ditindaklanjuti",
+    "tab=proses",
+    "tab=tunda",
+    "tab=dikembalikan",
+    "tab=rawan",
+    "tab=terlambat",
+    "tab=proses&opd=DPUPR",
+    "tab=belum_ditindaklanjuti&opd=DINKES",
+    "tab=proses&kanal=sms",
+    "tab=proses&jenis=aspirasi",
+    "tab=proses&kategori={cat}",
+    "tab=proses&dari={since}",
+    "tab=proses&anonim=1",
+    "tab=proses&rahasia=1",
+    "tab=proses&urut=lama",
+    "tab=terlambat&opd=DPUPR",
+    "tab=proses&q=lampu",
+    "tab=proses&q={tracking}",
+]
+
+
+def seed(n: int) -> None:
+    have = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) or 0
+    opds, cats = demo.ensure_reference_data()
+    demo.ensure_users(opds, dt.date.today())
+    db.session.commit()
+    if have >= n:
+        print(f"database has {have} complaints")
+        return
+    todo = n - have
+    t0 = time.perf_counter()
+    rng = random.Random(have + 1708)
+    step = 100_000
+    while todo > 0:
+        k = min(step, todo)
+        demo.generate_complaints(k, rng, opds, cats, dt.datetime.now(dt.UTC))
+        db.session.commit()
+        todo -= k
+        print(f"  seeded {n - todo} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    with db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--complaints", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--cold", action="store_true", help="clear the counts cache before every request")
+    args = ap.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        sys.exit("set BENCH_DATABASE_URL to a PostgreSQL database")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                      "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        seed(args.complaints)
+        user = db.session.scalar(sa.select(User).where(User.role == Role.KOMINFO))
+        cat = db.session.scalar(sa.select(Category.id).where(Category.path == "Infrastruktur"))
+        tracking = db.session.scalar(sa.select(Complaint.tracking_no).where(Complaint.status == "proses").limit(1))
+        assert db.session.scalar(sa.select(OPD.id).where(OPD.code == "DPUPR"))
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint))
+        since = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+        db.session.remove()
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+    print(f"\n{total} complaints; {args.repeat} requests per view; counts cache {'cold' if args.cold else 'warm'}")
+    print(f"{'view':48} {'p50 ms':>8} {'p95 ms':>8} {'KB':>6}")
+    all_times = []
+    for view in VIEWS:
+        q = view.format(cat=cat, since=since, tracking=tracking)
+        times = []
+        size = 0
+        for _ in range(args.repeat):
+            if args.cold:
+                with app.app_context():
+                    cache.clear_local()
+            t0 = time.perf_counter()
+            resp = client.get(f"/admin/?{q}", headers={"HX-Request": "true"})
+            times.append((time.perf_counter() - t0) * 1000)
+            assert resp.status_code == 200, resp.status_code
+            size = len(resp.data)
+        times.sort()
+        all_times += times
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        print(f"{q:48} {statistics.median(times):8.1f} {p95:8.1f} {size / 1024:6.1f}")
+    all_times.sort()
+    print(f"{'ALL':48} {statistics.median(all_times):8.1f} "
+          f"{all_times[int(0.95 * len(all_times)) - 1]:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
