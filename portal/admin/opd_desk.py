@@ -30,6 +30,7 @@ from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.meetings.actions import actions_for_opd
 
 S = Status
 #: the stages an OPD works on, in the order the home page shows them
@@ -119,12 +120,7 @@ def opd_home():
         groups.append({"stage": stage, "total": len(items), "rows": items[start:start + size],
                        "page": min(page, pages), "pages": pages})
     return render("admin/opd_home.html", opd=current_user.opd, groups=groups, counts=counts, only=only,
-                  actions=_rakor_actions(scope))
-
-
-def _rakor_actions(scope: list[int]) -> list:
-    """Rakor action items for the OPD (issue 7); empty until that module provides them."""
-    return []
+                  actions=[] if only else actions_for_opd(scope), today=today_wib())
 
 
 # --- One complaint ------------------------------------------------------------------------------

@@ -377,3 +377,27 @@ def test_attachment_needs_sign_in(world, client):
 def test_followup_model_links(world):
     assert db.session.scalar(sa.select(sa.func.count(FollowUp.id))) == 2
     assert db.session.scalar(sa.select(sa.func.count(ComplaintEvent.id))) > 0
+
+
+# --- Rakor action items (issue 7's portal.meetings.actions) -------------------------------------
+
+
+def test_home_shows_own_rakor_actions_only(world, login_as):
+    import datetime as dt
+
+    from portal.meetings import services as svc
+
+    meeting = svc.create_meeting(title="Rakor Semester I", day=dt.date(2099, 3, 11))
+    mine = svc.add_action(meeting, "Perbarui SK tim pengelola pengaduan", world.a, dt.date(2000, 4, 30))
+    unit = svc.add_action(meeting, "Susun rencana aksi UPT", world.a1, dt.date(2099, 5, 31))
+    other = svc.add_action(meeting, "Rencana aksi Dinkes", world.b, dt.date(2099, 4, 30))
+    db.session.commit()
+    html = login_as(world.user_a).get("/admin/opd").get_data(as_text=True)
+    assert mine.title in html and unit.title in html and other.title not in html
+    assert f"/rapat/tindak-lanjut#action-{mine.id}" in html
+    assert "2 tindak lanjut rakor" in html
+    section = html[html.index('id="aksi-rakor"'):]
+    assert section.index(mine.title) < section.index(unit.title)  # soonest due first
+    assert "badge-overdue" in section[:section.index(unit.title)]
+    html_b = login_as(world.user_b).get("/admin/opd").get_data(as_text=True)
+    assert other.title in html_b and mine.title not in html_b

@@ -53,6 +53,12 @@ def heavy(world, make):
         uploads.store([uploads.prepare(file_storage(pdf_bytes(), f"berita-acara-peninjauan-{i}.pdf")),
                        uploads.prepare(file_storage(png_bytes(), f"foto-lokasi-{i}.png"))],
                       complaint=c, followup=fu, user=world.user_a)
+    from portal.meetings import services as svc
+
+    meeting = svc.create_meeting(title="Rakor Pengelolaan SP4N-LAPOR! Semester I 2025", day=dt.date(2099, 3, 11))
+    for i in range(5):
+        svc.add_action(meeting, f"Rencana aksi {i}: perbarui SK tim dan laporkan kemajuan penanganan pengaduan",
+                       world.a, dt.date(2099, 4, 1 + i))
     for i in range(8):
         db.session.add(AnswerTemplate(opd_id=world.a.id, title=f"Template {i} untuk pertanyaan berulang",
                                       body=WORDS * 3))
