@@ -294,6 +294,21 @@ def test_return_goes_back_to_kominfo_queue(world, login_as):
     assert c.returned_at is None
 
 
+def test_returned_complaint_appears_in_kominfo_dikembalikan_tab(world, app):
+    kominfo_client = app.test_client()
+    opd_client = app.test_client()
+    from tests.conftest import login
+
+    login(kominfo_client, world.kominfo)
+    login(opd_client, world.user_a)
+    tab = "/admin/?tab=dikembalikan"
+    assert world.ca.tracking_no not in kominfo_client.get(tab).get_data(as_text=True)
+    resp = opd_client.post(_url(world.ca, "/kembalikan"),
+                           data={"reason": "Bukan kewenangan kami sama sekali.", "version": world.ca.version})
+    assert resp.status_code == 303
+    assert world.ca.tracking_no in kominfo_client.get(tab).get_data(as_text=True)
+
+
 def test_return_htmx_redirects_home(world, login_as):
     resp = login_as(world.user_a).post(_url(world.ca, "/kembalikan"), headers=HX,
                                        data={"reason": "Bukan kewenangan kami sama sekali.",
