@@ -6,6 +6,7 @@ that variable is unset. A Redis that is down (a closed port) must not stop the p
 
 from __future__ import annotations
 
+import signal
 import time
 
 import pytest
@@ -88,10 +89,13 @@ def test_jobs_go_through_rq_queue_portal(mode_app):
     db.session.refresh(job)
     assert job.status == "queued"
     jobs._rq_app = mode_app  # the worker would otherwise build the app from the environment
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
     finally:
         jobs._rq_app = None
+        for sig, handler in handlers.items():  # RQ installs its own; the rest of the suite must not inherit them
+            signal.signal(sig, handler)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == "done" and job.result == {"sum": 42} and job.message == "added"
