@@ -102,6 +102,10 @@ def child(url: str, path: str) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():
+        server_pid = None
+        if db.engine.dialect.name == "postgresql":  # the backend's CPU counts too (local server)
+            server_pid = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        server0 = _proc_cpu(server_pid)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         base, cpu0 = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         start = time.perf_counter()
@@ -114,8 +118,23 @@ def child(url: str, path: str) -> None:
         print(f"  {result.counts()}  errors shown: {[str(e) for e in result.errors[:3]]}")
         print(f"  wall {seconds:.1f} s = {result.rows / seconds:,.0f} rows/s; importer process CPU {cpu:.1f} s "
               f"= {result.rows / cpu:,.0f} rows per CPU-second; load average {os.getloadavg()[0]:.1f}")
+        server = _proc_cpu(server_pid)
+        if server is not None and server0 is not None:
+            print(f"  PostgreSQL backend CPU {server - server0:.1f} s; importer + server "
+                  f"= {result.rows / (cpu + server - server0):,.0f} rows per CPU-second")
         print(f"  peak RSS {peak / 1024:.0f} MB (process before the import {base / 1024:.0f} MB)")
         db.engine.dispose()
+
+
+def _proc_cpu(pid: int | None) -> float | None:
+    """User + system CPU seconds of a local process (Linux ``/proc``), or ``None``."""
+    if not pid:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
