@@ -41,6 +41,7 @@ def from_env(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_HOURS", "8")) * 3600,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
+        "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_MB", "5")) * 1024 * 1024,
         "INSTITUTION_NAME": os.environ.get(
             "INSTITUTION_NAME", "Dinas Komunikasi, Informatika, Statistik dan Persandian"
         ),

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from portal import create_app
 from portal.core import cache, workdays
@@ -157,7 +158,8 @@ class Factory:
         n = next(self._seq)
         user = User(email=email or f"user{n}@uji.go.id", name=kw.pop("name", f"Pengguna {n}"), role=Role(role),
                     opd=opd, active=kw.pop("active", True), **kw)
-        user.set_password(password)
+        # a cheap hash keeps the suite fast; the real scrypt default is tested in tests/test_cli.py
+        user.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
         db.session.add(user)
         db.session.flush()
         return user

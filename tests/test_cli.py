@@ -32,7 +32,7 @@ def test_user_create_with_password_from_stdin(runner, make):
                             "dinkes", "--password-stdin"], input="Kuat-Sekali-2026\n")
     assert r.exit_code == 0, r.output
     user = db.session.scalar(sa.select(User).where(User.email == "penghubung@dinkes.go.id"))
-    assert user.check_password("Kuat-Sekali-2026") and user.password_hash != "Kuat-Sekali-2026"
+    assert user.check_password("Kuat-Sekali-2026") and user.password_hash.startswith("scrypt:")
     assert user.opd.code == "DINKES"
 
 
