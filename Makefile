@@ -55,7 +55,7 @@ lint: $(VENV)/.installed-dev
 
 ## Everything: installs what the tests need, lints, runs the suite (PostgreSQL too with TEST_DATABASE_URL).
 test: $(VENV)/.installed-dev system-deps browser-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
