@@ -125,6 +125,13 @@ class Category(db.Model):
         return DEFAULT_NORM
 
 
+#: SQL of the open statuses (the predicate of the queue's partial indexes; same text in migration 0003)
+OPEN_SQL = "status IN ('belum_terverifikasi', 'belum_ditindaklanjuti', 'proses', 'tunda')"
+#: columns the queue filters on, carried in ``ix_complaint_queue`` (PostgreSQL INCLUDE)
+QUEUE_INCLUDE = ("status", "due_date", "returned_at", "opd_id", "category_id", "channel", "type",
+                 "is_anonymous", "is_confidential")
+
+
 class Complaint(db.Model):
     """One report (laporan): a complaint, an aspiration or an information request."""
 
@@ -133,6 +140,20 @@ class Complaint(db.Model):
         sa.Index("ix_complaint_status_submitted", "status", "submitted_at", "id"),
         sa.Index("ix_complaint_opd_status", "opd_id", "status", "submitted_at"),
         sa.Index("ix_complaint_due", "status", "due_date"),
+        # Kominfo queue (portal/admin/queries.py): every tab walks the open complaints in
+        # (submitted_at, id) order and filters on index tuples only (covering, index-only scan).
+        sa.Index("ix_complaint_queue", "submitted_at", "id",
+                 postgresql_include=list(QUEUE_INCLUDE), postgresql_where=sa.text(OPEN_SQL),
+                 sqlite_where=sa.text(OPEN_SQL)),
+        # the Dikembalikan tab: few rows, found without walking the open ones
+        sa.Index("ix_complaint_returned", "submitted_at", "id",
+                 postgresql_where=sa.text("returned_at IS NOT NULL"),
+                 sqlite_where=sa.text("returned_at IS NOT NULL")),
+        # free-text filter of the queue (ILIKE '%…%'): trigram GIN on PostgreSQL; an empty
+        # (``WHERE 0``) index on SQLite, which scans with LIKE
+        sa.Index("ix_complaint_text_trgm", "title", "text", "location", postgresql_using="gin",
+                 postgresql_ops={"title": "gin_trgm_ops", "text": "gin_trgm_ops", "location": "gin_trgm_ops"},
+                 postgresql_where=sa.text(OPEN_SQL), sqlite_where=sa.text("0")),
         sa.CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
     )
 
@@ -219,6 +240,11 @@ class Complaint(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (Status.SELESAI, Status.ARSIP)
+
+
+# the trigram operator class of ix_complaint_text_trgm, for ``db.create_all`` (migration 0003 does the same)
+sa.event.listen(Complaint.__table__, "before_create",
+                sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class Reporter(db.Model):

@@ -1,0 +1,113 @@
+"""Queue query shapes kept for speed: keyset per tab, free text in two phases, grouped counts, no N+1."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from portal.admin import queries
+from portal.core.timeutil import today_wib
+from portal.extensions import db
+
+
+def _walk(f: queries.QueueFilter, size: int) -> list[str]:
+    got = []
+    while True:
+        pg = queries.page(f, size=size)
+        got += [c.tracking_no for c in pg.rows]
+        if not pg.next_cursor:
+            return got
+        f = queries.QueueFilter(**{**f.__dict__, "setelah": pg.next_cursor, "errors": ()})
+
+
+def _seed(make, world):
+    today = today_wib()
+    base = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    rows = []
+    for i in range(30):
+        overdue = i % 2 == 0
+        c = make.complaint(tracking_no=f"5{i:06d}", status="proses", opd=world.dpupr,
+                           submitted_at=base - dt.timedelta(hours=i % 7, minutes=i),
+                           due_date=today - dt.timedelta(days=3) if overdue else today + dt.timedelta(days=30),
+                           title="Lampu jalan padam" if i % 3 == 0 else "Jalan berlubang",
+                           is_confidential=i % 5 == 0)
+        rows.append(c)
+    db.session.commit()
+    return rows
+
+
+@pytest.mark.parametrize("urut", ["baru", "lama"])
+@pytest.mark.parametrize("extra", [{}, {"rahasia": True}, {"q": "lampu"}, {"q": "LAMPU", "rahasia": True}])
+def test_every_tab_and_filter_pages_in_order_without_gaps(world, make, urut, extra, monkeypatch):
+    rows = _seed(make, world)
+    today = today_wib()
+    # a tiny prefix makes the free-text search use both phases (prefix, then the whole tab)
+    monkeypatch.setattr(queries, "TEXT_PREFIX", 4)
+    for tab in ("proses", "terlambat"):
+        want = [c for c in rows if (tab == "proses" or c.due_date < today)
+                and (not extra.get("rahasia") or c.is_confidential)
+                and (not extra.get("q") or "lampu" in (c.title or "").lower())]
+        want.sort(key=lambda c: (c.submitted_at, c.id), reverse=urut == "baru")
+        f = queries.QueueFilter(tab=tab, urut=urut, **extra)
+        assert _walk(f, size=3) == [c.tracking_no for c in want]
+        assert queries.counts(f)[tab] == len(want)
+
+
+def test_text_search_prefix_and_fallback_agree(world, make, monkeypatch):
+    _seed(make, world)
+    f = queries.QueueFilter(tab="proses", q="lampu")
+    full = [c.tracking_no for c in queries.page(f, size=5).rows]
+    for prefix in (1, 6, 10_000):
+        monkeypatch.setattr(queries, "TEXT_PREFIX", prefix)
+        assert [c.tracking_no for c in queries.page(f, size=5).rows] == full
+
+
+def test_counts_match_the_tab_pages(world, make):
+    today = today_wib()
+    make.complaint(tracking_no="6000001", status="belum_terverifikasi")
+    make.complaint(tracking_no="6000002", status="belum_ditindaklanjuti", opd=world.dpupr,
+                   due_date=today - dt.timedelta(days=1))
+    make.complaint(tracking_no="6000003", status="belum_ditindaklanjuti",
+                   returned_at=dt.datetime.now(dt.UTC), due_date=today)
+    make.complaint(tracking_no="6000004", status="tunda", due_date=today - dt.timedelta(days=9))
+    make.complaint(tracking_no="6000005", status="proses", opd=world.dpupr, due_date=today)
+    make.complaint(tracking_no="6000006", status="selesai", due_date=today - dt.timedelta(days=9))
+    db.session.commit()
+    counts = queries.counts(queries.QueueFilter())
+    for tab in queries.TAB_KEYS:
+        assert counts[tab] == len(queries.page(queries.QueueFilter(tab=tab), size=50).rows), tab
+    assert {k: counts[k] for k in ("belum_terverifikasi", "belum_ditindaklanjuti", "proses", "tunda",
+                                   "dikembalikan")} == dict.fromkeys(("belum_terverifikasi",
+                                   "belum_ditindaklanjuti", "proses", "tunda", "dikembalikan"), 1)
+    assert counts["rawan"] + counts["terlambat"] >= 1
+
+
+def test_page_and_counts_run_a_fixed_number_of_statements(world, make):
+    _seed(make, world)
+    statements: list[str] = []
+
+    def grab(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", grab)
+    try:
+        for f in (queries.QueueFilter(tab="proses"), queries.QueueFilter(tab="proses", opd=world.dpupr.code, rahasia=True)):
+            statements.clear()
+            pg = queries.page(f)
+            assert pg.rows
+            for c in pg.rows:  # what a row shows is loaded already
+                _ = (c.opd.name, c.category, c.returned_at, c.due_date)
+            assert len([s for s in statements if "complaint" in s]) <= 2
+            statements.clear()
+            queries.counts(f)
+            assert len([s for s in statements if "FROM complaint" in s]) == 1
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", grab)
+
+
+def test_status_conditions_are_inline_literals(app):
+    sql = str(queries.tab_condition("terlambat", today_wib(), today_wib())
+              .compile(db.engine, compile_kwargs={}))
+    assert "'proses'" in sql and "'belum_terverifikasi'" in sql
