@@ -10,6 +10,7 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)  # the login form's own token (anonymous pages carry no other)
 def test_login_page_has_the_interface_fields(client):
     html = client.get("/login").get_data(as_text=True)
     for name in ("email", "password", "csrf_token"):

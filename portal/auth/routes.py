@@ -16,7 +16,7 @@ from portal.core.db import utcnow
 from portal.core.models import Role, User
 from portal.core.render import render
 from portal.core.security import LAST_SEEN, SIGNED_IN_AT
-from portal.extensions import db, limiter
+from portal.extensions import csrf, db, limiter
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -111,10 +111,13 @@ def logout():
 
 
 @bp.post("/bahasa")
+@csrf.exempt
 def set_language():
-    form = EmptyForm()
+    # Exempt from CSRF on purpose: it only sets the UI language in the visitor's own session (a forged
+    # POST can at worst switch someone's language). Requiring a token would force a session cookie onto
+    # every anonymous public page (to render the token), making them uncacheable. It stays a POST.
     lang = request.form.get("lang")
-    if form.validate_on_submit() and lang in current_app.config["LANGUAGES"]:
+    if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("public.index"), code=303)

@@ -193,14 +193,17 @@ def _r(value) -> float | None:
     return round(float(value), 1) if value is not None else None
 
 
-def per_opd_table(start=None, end=None) -> list[dict[str, Any]]:
-    """The recap per OPD with medians and the number of complaints behind each figure."""
+def per_opd_table(start=None, end=None, medians: dict | None = None) -> list[dict[str, Any]]:
+    """The recap per OPD with medians and the number of complaints behind each figure.
+
+    ``medians``: the result of :func:`medians_per_opd` for the same period, when the caller has it.
+    """
     from portal.complaints import stats
     from portal.core.models import OPD
 
     rows = stats.recap_per_opd(start, end)
     ids = {o.code: o.id for o in db.session.scalars(sa.select(OPD))}
-    med = medians_per_opd(start, end)
+    med = medians if medians is not None else medians_per_opd(start, end)
     for r in rows:
         m = med.get(ids.get(r["code"]), {})
         r["rtl_median"] = m.get("rtl_median")

@@ -2,13 +2,24 @@
 
 Aggregates are cached under keys that include a data generation number; every commit
 that touches complaints bumps it, so "real-time" stays cheap and never stale for long.
+
+Without Redis, the worker processes of one host still share two things through files in
+``CACHE_DIR`` (default ``instance/cache/<database>``; off under TESTING): the data generation (so a
+write in one worker invalidates every worker's entries) and the values cached with ``shared=True``
+(expensive aggregates such as the dashboard's: one worker computes them, under a file lock, and the
+others read its result instead of recomputing).
 """
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import hashlib
 import json
+import os
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -44,7 +55,58 @@ def reset_redis_state() -> None:
 _redis = redis_client
 
 
-def get(key: str) -> Any | None:
+def shared_dir() -> Path | None:
+    """The directory the worker processes share (no Redis), or ``None`` when file sharing is off."""
+    app = current_app
+    d = app.config.get("CACHE_DIR")
+    if d is None:
+        if app.config.get("TESTING"):
+            return None
+        url = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+        d = Path(app.instance_path) / "cache" / hashlib.sha1(url.encode()).hexdigest()[:12]  # noqa: S324
+        app.config["CACHE_DIR"] = str(d)
+    if not d:
+        return None
+    path = Path(d)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _file_for(directory: Path, key: str) -> Path:
+    return directory / (hashlib.sha1(key.encode()).hexdigest() + ".json")  # noqa: S324 - a file name
+
+
+def _file_get(key: str) -> Any | None:
+    d = shared_dir()
+    if d is None:
+        return None
+    try:
+        exp, raw = _file_for(d, key).read_text().split("\n", 1)
+    except (OSError, ValueError):
+        return None
+    if float(exp) < time.time():
+        return None
+    with _lock:
+        _local[key] = (time.monotonic() + max(0.0, float(exp) - time.time()), raw)
+    return json.loads(raw)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _file_set(key: str, raw: str, ttl: int) -> None:
+    d = shared_dir()
+    if d is None:
+        return
+    with contextlib.suppress(OSError):
+        _atomic_write(_file_for(d, key), f"{time.time() + ttl}\n{raw}")
+
+
+def get(key: str, shared: bool = False) -> Any | None:
     r = _redis()
     if r is not None:
         try:
@@ -56,10 +118,12 @@ def get(key: str) -> Any | None:
         item = _local.get(key)
     if item and item[0] > time.monotonic():
         return json.loads(item[1])
+    if shared:
+        return _file_get(key)
     return None
 
 
-def set(key: str, value: Any, ttl: int) -> None:  # noqa: A001 - mirrors cache APIs
+def set(key: str, value: Any, ttl: int, shared: bool = False) -> None:  # noqa: A001 - mirrors cache APIs
     raw = json.dumps(value, default=str)
     r = _redis()
     if r is not None:
@@ -72,6 +136,11 @@ def set(key: str, value: Any, ttl: int) -> None:  # noqa: A001 - mirrors cache A
         if len(_local) > 5000:
             _local.clear()
         _local[key] = (time.monotonic() + ttl, raw)
+    if shared:
+        _file_set(key, raw, ttl)
+
+
+_GEN_FILE = "datagen"
 
 
 def generation() -> int:
@@ -81,6 +150,12 @@ def generation() -> int:
             return int(r.get(_GEN_KEY) or 0)
         except Exception:
             mark_redis_down()
+    d = shared_dir()
+    if d is not None:
+        try:
+            return int((d / _GEN_FILE).read_text() or 0)
+        except (OSError, ValueError):
+            return _local_gen[0]
     return _local_gen[0]
 
 
@@ -93,8 +168,16 @@ def bump_generation() -> None:
     if r is not None:
         try:
             r.incr(_GEN_KEY)
+            return
         except Exception:
             mark_redis_down()
+    d = shared_dir()
+    if d is not None:
+        # a new, larger value (nanoseconds): two workers bumping at once still both change it
+        value = max(generation() + 1, time.time_ns())
+        _local_gen[0] = value
+        with contextlib.suppress(OSError):
+            _atomic_write(d / _GEN_FILE, str(value))
 
 
 def clear_local() -> None:
@@ -138,11 +221,81 @@ def init_app() -> None:
         event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
 
 
-def cached(key: str, ttl: int, compute):
-    """``compute()`` cached under ``key`` for the current data generation."""
+def cached(key: str, ttl: int, compute, shared: bool = False, stale: int = 0):
+    """``compute()`` cached under ``key`` for the current data generation.
+
+    ``shared``: without Redis, share the value with the other worker processes through a file, and
+    let only one process compute it at a time (the others wait for its result). ``stale``: while
+    another process or thread recomputes after a data change, answer with the previous generation's
+    value if it is at most ``stale`` seconds old (expensive aggregates at a million rows).
+    """
     full = f"{key}:g{generation()}"
-    value = get(full)
-    if value is None:
+    value = get(full, shared)
+    if value is not None:
+        return value
+    if not shared:
         value = compute()
         set(full, value, ttl)
+        return value
+    with _compute_lock(key, stale) as mine:
+        if not mine:  # someone else is computing: the previous value, if young enough
+            last = get(f"{key}:last", True)
+            if last is not None:
+                return last
+        with _compute_lock(key, 0):
+            value = get(full, True)
+            if value is None:
+                value = compute()
+                set(full, value, ttl, True)
+                if stale:
+                    set(f"{key}:last", value, stale, True)
     return value
+
+
+_thread_locks: dict[str, threading.Lock] = {}
+
+
+@contextlib.contextmanager
+def _compute_lock(key: str, stale: int):
+    """Hold the compute lock of ``key`` (threads, then processes via flock); yields whether we hold it.
+
+    With ``stale`` it does not wait: it yields ``False`` when the lock is taken. Reentrant for the
+    thread holding it (the nested call in :func:`cached` is then a no-op).
+    """
+    held = getattr(_held, "keys", None)
+    if held is None:
+        held = _held.keys = builtins.set()
+    if key in held:
+        yield True
+        return
+    with _lock:
+        tlock = _thread_locks.setdefault(key, threading.Lock())
+    if not tlock.acquire(blocking=not stale):
+        yield False
+        return
+    fh = None
+    try:
+        d = shared_dir() if _redis() is None else None
+        if d is not None:
+            import fcntl
+
+            fh = open(_file_for(d, key).with_suffix(".lock"), "a")  # noqa: SIM115
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | (fcntl.LOCK_NB if stale else 0))
+            except BlockingIOError:
+                fh.close()
+                fh = None
+                yield False
+                return
+        held.add(key)
+        try:
+            yield True
+        finally:
+            held.discard(key)
+    finally:
+        if fh is not None:
+            fh.close()  # releases the flock
+        tlock.release()
+
+
+_held = threading.local()

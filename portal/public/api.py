@@ -11,6 +11,7 @@ from portal.complaints.redaction import public_view
 from portal.extensions import db
 from portal.public import bp, queries
 from portal.public.limits import public_limit
+from portal.public.pagecache import anonymous_cache
 from portal.public.queries import BadRequest
 
 
@@ -22,6 +23,7 @@ def api_error(status: int, message: str):
 
 @bp.get("/api/v1/stats")
 @public_limit
+@anonymous_cache
 def api_stats():
     """The recap for a period (``from``, ``to``, both inclusive) and optionally one OPD (with its units)."""
     try:
@@ -36,6 +38,7 @@ def api_stats():
 
 @bp.get("/api/v1/stats/opd")
 @public_limit
+@anonymous_cache
 def api_stats_opd():
     """The recap of every OPD for a period: ``{"opd": [{code, name, …}]}``."""
     try:
@@ -47,6 +50,7 @@ def api_stats_opd():
 
 @bp.get("/api/v1/complaints/<nomor>")
 @public_limit
+@anonymous_cache
 def api_complaint(nomor: str):
     """The anonymised public view of one complaint (only status, OPD and dates if confidential)."""
     c = db.session.scalar(

@@ -65,6 +65,17 @@ def ttl() -> int:
     return int(current_app.config.get("STATS_CACHE_SECONDS", 30))
 
 
+def agg_ttl() -> int:
+    """Lifetime of the expensive aggregates: their keys carry the data generation, so they are never
+    stale after a change; the lifetime only bounds memory and raw-SQL edits that bump nothing."""
+    return max(ttl(), int(current_app.config.get("STATS_AGGREGATE_SECONDS", 600)))
+
+
+def stale_seconds() -> int:
+    """How old the previous dashboard may be while one worker recomputes it after a change."""
+    return int(current_app.config.get("STATS_STALE_SECONDS", 120))
+
+
 def _now_label() -> str:
     return to_wib(utcnow()).strftime("%H.%M")  # type: ignore[union-attr]
 
@@ -85,11 +96,13 @@ def recap(start, end, opd_code: str | None = None) -> dict[str, Any]:
             ids = opd.subtree_ids() if opd else []
         return stats.recap(start, end, ids)
 
-    return cache.cached(f"pub:recap:{start}:{end}:{(opd_code or '').upper()}", ttl(), compute)
+    return cache.cached(f"pub:recap:{start}:{end}:{(opd_code or '').upper()}", agg_ttl(), compute, shared=True,
+                        stale=stale_seconds())
 
 
 def recap_per_opd(start, end) -> list[dict[str, Any]]:
-    return cache.cached(f"pub:recap_opd:{start}:{end}", ttl(), lambda: stats.recap_per_opd(start, end))
+    return cache.cached(f"pub:recap_opd:{start}:{end}", agg_ttl(), lambda: stats.recap_per_opd(start, end),
+                        shared=True, stale=stale_seconds())
 
 
 def trend_range(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -110,11 +123,11 @@ def dashboard(start: dt.date, end: dt.date) -> dict[str, Any]:
 
     def compute():
         t_start, t_end = trend_range(start, end)
-        medians = public_stats.medians_per_opd(start, end).get(None, {})
+        all_medians = public_stats.medians_per_opd(start, end)
         return {
             "recap": stats.recap(start, end),
-            "medians": medians,
-            "per_opd": public_stats.per_opd_table(start, end),
+            "medians": all_medians.get(None, {}),
+            "per_opd": public_stats.per_opd_table(start, end, all_medians),
             "category": public_stats.by_category(start, end),
             "channel": public_stats.by_channel(start, end),
             "region": public_stats.by_region(start, end),
@@ -123,7 +136,7 @@ def dashboard(start: dt.date, end: dt.date) -> dict[str, Any]:
             "computed_at": _now_label(),
         }
 
-    return cache.cached(f"pub:dash:{start}:{end}", ttl(), compute)
+    return cache.cached(f"pub:dash:{start}:{end}", agg_ttl(), compute, shared=True, stale=stale_seconds())
 
 
 def opd_page(opd: OPD, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -140,7 +153,8 @@ def opd_page(opd: OPD, start: dt.date, end: dt.date) -> dict[str, Any]:
             "computed_at": _now_label(),
         }
 
-    return cache.cached(f"pub:opd:{opd.code}:{start}:{end}", ttl(), compute)
+    return cache.cached(f"pub:opd:{opd.code}:{start}:{end}", agg_ttl(), compute, shared=True,
+                        stale=stale_seconds())
 
 
 def sort_rows(rows: list[dict[str, Any]], sort: str) -> tuple[list[dict[str, Any]], str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -21,6 +22,7 @@ from portal.core.timeutil import today_wib
 from portal.extensions import db, limiter
 from portal.public import bp, charts, queries
 from portal.public.limits import public_limit
+from portal.public.pagecache import anonymous_cache
 from portal.public.queries import BadRequest
 
 PAGE_SIZE = 20
@@ -56,6 +58,7 @@ def _lang() -> str:
 # --- dashboard ----------------------------------------------------------------------------------
 
 @bp.get("/")
+@anonymous_cache
 def index():
     start, end, error = _period_or_default()
     sort = request.args.get("sort", "name")[:30]
@@ -145,6 +148,7 @@ def lacak_form():
 
 @bp.get("/lacak/<nomor>")
 @public_limit
+@anonymous_cache
 def lacak(nomor: str):
     complaint = db.session.scalar(
         sa.select(Complaint).where(Complaint.tracking_no == nomor.strip())
@@ -275,6 +279,7 @@ def _category_choices():
 # --- one OPD ------------------------------------------------------------------------------------
 
 @bp.get("/opd/<code>")
+@anonymous_cache
 def opd(code: str):
     agency = queries.opd_by_code(code)
     if agency is None:
@@ -295,12 +300,18 @@ def opd(code: str):
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
-    """Database and Redis reachability, without details."""
+    """Database and Redis reachability, without details.
+
+    A configured Redis that does not answer makes the portal "degraded" (200): the pages still serve
+    (the cache, rate limits and jobs fall back to the process). A database error is 503.
+    """
     checks = {"database": "ok"}
     try:
         db.session.execute(sa.text("SELECT 1"))
     except Exception:
         checks["database"] = "error"
+        with contextlib.suppress(Exception):
+            db.session.rollback()
     r = current_app.extensions.get("portal_redis")
     if r is not None:
         try:
@@ -310,5 +321,7 @@ def healthz():
             checks["redis"] = "error"
     else:
         checks["redis"] = "disabled"
-    ok = all(v in ("ok", "disabled") for v in checks.values())
-    return jsonify(status="ok" if ok else "error", **checks), (200 if ok else 503)
+    if checks["database"] != "ok":
+        return jsonify(status="error", **checks), 503
+    status = "ok" if checks["redis"] in ("ok", "disabled") else "degraded"
+    return jsonify(status=status, **checks), 200
