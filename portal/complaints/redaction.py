@@ -134,10 +134,14 @@ def redact(text: str | None, names: Iterable[str | None] = (), values: Iterable[
     ``values`` are the reporter's own identifiers (NIK, phone, e-mail) removed literally too.
     Every pass first checks cheaply whether it can match at all (open data runs this on millions).
     """
+    return _redact(text, _name_parts(names), [v for v in values if v])
+
+
+def _redact(text: str | None, parts: set[str], values: list[str]) -> str:
+    """:func:`redact` with the name parts and identifiers already prepared (once per complaint)."""
     if not text:
         return ""
     out = text
-    values = [v for v in values if v]
     if _MAYBE_EMAIL.search(out):
         for value in values:
             if "@" in value:
@@ -150,7 +154,6 @@ def redact(text: str | None, names: Iterable[str | None] = (), values: Iterable[
         out = _NIK.sub(NIK_MASK, out)
         out = _PHONE.sub(lambda m: m.group(0) if _is_money(out, m) else PHONE_MASK, out)
         out = _sub_long_digits(out)
-    parts = _name_parts(names)
     if parts:
         out = _sub_names(out, parts)
     return out
@@ -159,13 +162,13 @@ def redact(text: str | None, names: Iterable[str | None] = (), values: Iterable[
 def redactor_for(complaint: Complaint):
     """A one-argument redact function that also knows this complaint's reporter."""
     rep = complaint.reporter
-    names = [rep.name] if rep is not None and rep.name else []
-    values = [rep.nik, rep.phone, rep.email] if rep is not None else []
+    parts = _name_parts([rep.name] if rep is not None and rep.name else [])
+    values = [v for v in (rep.nik, rep.phone, rep.email) if v] if rep is not None else []
 
-    def _redact(text: str | None) -> str:
-        return redact(text, names, values)
+    def clean(text: str | None) -> str:
+        return _redact(text, parts, values)
 
-    return _redact
+    return clean
 
 
 def w3c(value: dt.datetime | None) -> str | None:

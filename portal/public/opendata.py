@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 from flask import Response, request, stream_with_context
-from sqlalchemy import orm
 
-from portal.complaints.models import Complaint
+from portal.complaints.models import Category, Complaint, Reporter
 from portal.complaints.redaction import CSV_COLUMNS, csv_row, public_view
 from portal.complaints.stats import RECAP_KEYS, period_filter
 from portal.core.db import utcnow
+from portal.core.models import OPD
 from portal.core.render import render
 from portal.extensions import db
 from portal.public import bp, queries
@@ -31,16 +31,50 @@ def open_data():
     return render("public/data.html", csv_columns=CSV_COLUMNS, stats_columns=STATS_COLUMNS)
 
 
+#: the columns the anonymised view needs, fetched as plain tuples (no ORM objects, no identity map)
+_VIEW_COLUMNS = (
+    Complaint.tracking_no, Complaint.status, Complaint.submitted_at, Complaint.verified_at,
+    Complaint.dispatched_at, Complaint.first_followup_at, Complaint.finished_at, Complaint.updated_at,
+    Complaint.due_date, Complaint.is_confidential, Complaint.title, Complaint.text, Complaint.type,
+    Complaint.channel, Complaint.category_id, Complaint.location, Complaint.norm_days, Complaint.rating,
+    Complaint.is_anonymous,
+)
+_NAMES = [c.key for c in _VIEW_COLUMNS]
+
+
+class _Named:
+    """A light stand-in for a related row (``opd.code``, ``reporter.name`` …)."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
 def _complaints(start, end) -> Iterator[dict]:
-    """Every complaint of the period, anonymised, oldest first, fetched in chunks."""
-    q = (sa.select(Complaint).where(*period_filter(start, end))
-         .options(orm.joinedload(Complaint.reporter), orm.joinedload(Complaint.opd),
-                  orm.joinedload(Complaint.category))
+    """Every complaint of the period, anonymised by :func:`public_view`, oldest first, streamed.
+
+    One query with the joins; rows come as tuples in chunks of ``CHUNK`` (``yield_per``) and are
+    wrapped in light objects with the attributes :func:`public_view` reads, so the ONE anonymisation
+    path is unchanged while no ORM object is built.
+    """
+    q = (sa.select(*_VIEW_COLUMNS, OPD.code, OPD.name, Category.path,
+                   Reporter.id, Reporter.name, Reporter.nik, Reporter.phone, Reporter.email)
+         .select_from(Complaint)
+         .outerjoin(OPD, OPD.id == Complaint.opd_id)
+         .outerjoin(Category, Category.id == Complaint.category_id)
+         .outerjoin(Reporter, Reporter.complaint_id == Complaint.id)
+         .where(*period_filter(start, end))
          .order_by(Complaint.submitted_at, Complaint.id)
          .execution_options(yield_per=CHUNK))
-    for c in db.session.scalars(q):
-        yield public_view(c)
-        db.session.expunge(c)
+    n = len(_NAMES)
+    for row in db.session.execute(q).tuples():
+        c = _Named(**dict(zip(_NAMES, row[:n], strict=True)))
+        opd_code, opd_name, cat_path, rep_id, rep_name, nik, phone, email = row[n:]
+        c.opd = _Named(code=opd_code, name=opd_name) if opd_code is not None else None
+        c.category = _Named(path=cat_path) if cat_path is not None else None
+        c.reporter = _Named(name=rep_name, nik=nik, phone=phone, email=email) if rep_id is not None else None
+        yield public_view(c)  # type: ignore[arg-type]
 
 
 def _csv_line(values) -> str:
