@@ -69,7 +69,12 @@ def shared_dir() -> Path | None:
         return None
     path = Path(d)
     if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only instance folder: each process keeps its own cache
+            app.logger.warning("cache directory %s not writable: per-process cache", path)
+            app.config["CACHE_DIR"] = ""
+            return None
     return path
 
 
