@@ -16,8 +16,16 @@ DIR=portal/translations
 POT=$DIR/messages.pot
 
 "$PY" scripts/i18n_labels.py
+NEW_POT=$(mktemp)
+trap 'rm -f "$NEW_POT"' EXIT
 "$BABEL" -q extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
-    --project "SP4N-LAPOR! Portal" --copyright-holder "Diskominfo" -o "$POT" .
+    --project "SP4N-LAPOR! Portal" --copyright-holder "Diskominfo" -o "$NEW_POT" .
+# keep the old template (and its date) when nothing but the creation date changed
+if [ -f "$POT" ] && diff -q <(grep -v '^"POT-Creation-Date' "$POT") <(grep -v '^"POT-Creation-Date' "$NEW_POT") >/dev/null; then
+  :
+else
+  cp "$NEW_POT" "$POT"
+fi
 for lang in en; do
   if [ -f "$DIR/$lang/LC_MESSAGES/messages.po" ]; then
     "$BABEL" -q update -i "$POT" -d "$DIR" -l "$lang" --ignore-obsolete
