@@ -90,7 +90,7 @@ class NoteForm(ActionForm):
 BULK_ACTIONS = [
     ("verify", _l("Verifikasi (kategori & norma tetap)")),
     ("dispatch", _l("Disposisi ke OPD")),
-    ("postpone", _l("Tunda")),
+    ("postpone", _l("Tunda laporan")),
     ("archive", _l("Arsipkan")),
 ]
 

@@ -7,6 +7,8 @@ from flask_babel import format_decimal
 
 from portal.core.timeutil import to_wib
 
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
 MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
              "September", "Oktober", "November", "Desember"]
 
@@ -28,13 +30,22 @@ def tanggal(value, with_time: bool = False) -> str:
         return "–"
     import datetime as dt
 
+    english = _is_english()
+    months = MONTHS_EN if english else MONTHS_ID
     if isinstance(value, dt.datetime):
         value = to_wib(value)
-        text = f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+        text = f"{value.day} {months[value.month - 1]} {value.year}"
         if with_time:
-            text += f" {value:%H.%M} WIB"
+            text += f" {value:%H:%M} WIB" if english else f" {value:%H.%M} WIB"
         return text
-    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def _is_english() -> bool:
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    return has_request_context() and str(get_locale() or "id") == "en"
 
 
 def angka(value, digits: int = 1) -> str:
