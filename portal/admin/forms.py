@@ -34,7 +34,7 @@ class ActionForm(FlaskForm):
     next = HiddenField()
 
 
-TYPE_CHOICES = [(t.value, t.label) for t in ComplaintType]
+TYPE_CHOICES = [(t.value, _l(t.label)) for t in ComplaintType]
 NORM_CHOICES = [("", _l("Sesuai kategori"))] + [(str(n), _l("%(n)s hari kerja", n=n)) for n in NORMS]
 
 
