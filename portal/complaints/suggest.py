@@ -61,12 +61,9 @@ def _normalise(text: str) -> str:
 
 
 def _import_sklearn():
-    # pygal's import hook makes the first numpy import raise an ImportWarning under -W error
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ImportWarning)
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import SGDClassifier
-        from sklearn.pipeline import make_pipeline
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import make_pipeline
     return TfidfVectorizer, SGDClassifier, make_pipeline
 
 

@@ -9,7 +9,7 @@ from flask import current_app, render_template
 
 from portal.core.i18n import tanggal
 from portal.core.mail import queue_email
-from portal.core.pdf import safe_url_fetcher
+from portal.core.pdf import render_pdf
 from portal.core.settings import site
 from portal.core.timeutil import WIB
 from portal.meetings import services as svc
@@ -32,33 +32,8 @@ def qr_data_uri(text: str, scale: int = 4) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=scale, border=2)
 
 
-def _load_weasyprint() -> None:
-    """Import WeasyPrint with ImportWarnings silenced: pygal's import hook (loaded by the charts)
-    lacks ``find_spec`` and makes cffi's lazy imports warn, which tests turn into errors."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ImportWarning)
-        import weasyprint  # noqa: F401
-        from weasyprint import HTML  # noqa: F401
-
-
-#: ``portal.core.pdf`` uses a ``portal://`` base URL, against which WeasyPrint cannot resolve
-#: ``/static/...`` (urljoin ignores unknown schemes); an http base that never reaches the network
-#: works, and the restricted fetcher still serves only ``static/``
-PDF_BASE_URL = "http://portal.invalid/"
-
-
 def _render_pdf(template: str, **ctx) -> bytes:
-    import warnings
-
-    _load_weasyprint()
-    from weasyprint import HTML
-
-    html = render_template(template, **ctx)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ImportWarning)
-        return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=safe_url_fetcher).write_pdf()
+    return render_pdf(template, **ctx)
 
 
 def _letter_context(meeting: Meeting, personal: Invitation | None) -> dict:

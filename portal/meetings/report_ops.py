@@ -17,7 +17,7 @@ from typing import Any
 import markdown
 import nh3
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from markupsafe import Markup
 
@@ -151,20 +151,9 @@ def publish(rep: RakorReport, user: User) -> None:
 CHART_NAMES = ("saluran", "bulanan", "opd")
 
 
-def _pygal():
-    """pygal, without the import hook it adds to ``sys.meta_path`` for its optional map plugins:
-    the hook lacks ``find_spec`` and makes every later first import raise an ImportWarning."""
-    import sys
-
-    import pygal
-
-    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
-    return pygal
-
-
 def chart_svg(figures: dict[str, Any], name: str) -> str:
     """An SVG chart (pygal, no JavaScript) of the figures; ``KeyError`` for an unknown name."""
-    pygal = _pygal()
+    import pygal
     from pygal.style import Style
 
     style = Style(background="white", plot_background="white", font_family="DejaVu Sans, sans-serif",
@@ -256,19 +245,10 @@ def template_context(meeting: Any, rep: RakorReport | None, figures: dict[str, A
             "status_label": (rep.status.label if rep is not None else ReportStatus.DRAFT.label)}
 
 
-#: base URL for WeasyPrint: ``urljoin`` does not resolve paths against a custom scheme such as
-#: ``portal://``, so an http base is used; the fetcher still serves only ``static/`` and never
-#: goes on the network
-PDF_BASE_URL = "http://portal.invalid/"
-
-
 def render_pdf(template: str, **context: Any) -> bytes:
-    from weasyprint import HTML
+    from portal.core.pdf import render_pdf as _render
 
-    from portal.core.pdf import safe_url_fetcher
-
-    html = render_template(template, **context)
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=safe_url_fetcher).write_pdf()
+    return _render(template, **context)
 
 
 def render_pdf_bytes(meeting: Any, rep: RakorReport | None, figures: dict[str, Any]) -> bytes:

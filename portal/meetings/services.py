@@ -697,7 +697,6 @@ def store_photo(meeting: Meeting, stream, caption: str | None, user: User | None
     """Re-encode the image with Pillow (drops EXIF/GPS and any trailing data) under a random name."""
     import io
     import os
-    import warnings
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -705,10 +704,7 @@ def store_photo(meeting: Meeting, stream, caption: str | None, user: User | None
     if len(data) > 25 * 1024 * 1024:
         raise MeetingError(_("Foto terlalu besar (maksimal 25 MB)."))
     try:
-        with warnings.catch_warnings():
-            # pygal's import hook makes Pillow's lazy plugin imports warn; harmless
-            warnings.simplefilter("ignore", ImportWarning)
-            Image.init()
+        Image.init()
         with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as img:
             if img.format not in ("JPEG", "PNG", "WEBP"):
                 raise MeetingError(_("Format foto harus JPEG, PNG atau WebP."))
