@@ -64,6 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     _init_redis(app)
     limiter.init_app(app)
+    from portal.public import pagecache
+
+    pagecache.init_app(app)  # inside ProxyFix (security), so it sees the client's address and scheme
     security.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)

@@ -82,5 +82,11 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def wants_partial() -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    """An htmx request for a fragment (not a boosted navigation or a history restore)."""
+    return partial_request(request.environ)
+
+
+def partial_request(environ: dict) -> bool:
+    """:func:`wants_partial` from the WSGI environ (the cache fast path runs before Flask)."""
+    return (environ.get("HTTP_HX_REQUEST") == "true" and environ.get("HTTP_HX_BOOSTED") != "true"
+            and environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true")

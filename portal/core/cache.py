@@ -67,6 +67,9 @@ def shared_dir() -> Path | None:
         app.config["CACHE_DIR"] = str(d)
     if not d:
         return None
+    ready = _ready_dirs.get(d)
+    if ready is not None:
+        return ready
     path = Path(d)
     if not path.is_dir():
         try:
@@ -75,7 +78,12 @@ def shared_dir() -> Path | None:
             app.logger.warning("cache directory %s not writable: per-process cache", path)
             app.config["CACHE_DIR"] = ""
             return None
+    _ready_dirs[d] = path
     return path
+
+
+#: directories known to exist: ``{CACHE_DIR: Path}``
+_ready_dirs: dict[str, Path] = {}
 
 
 def _file_for(directory: Path, key: str) -> Path:
@@ -157,14 +165,27 @@ def generation() -> int:
             mark_redis_down()
     d = shared_dir()
     if d is not None:
-        try:
-            return int((d / _GEN_FILE).read_text() or 0)
-        except (OSError, ValueError):
-            return _local_gen[0]
+        return _file_generation(d / _GEN_FILE)
     return _local_gen[0]
 
 
 _local_gen = [0]
+#: the generation file last read: ``{path: ((inode, mtime, size), value)}`` (a stat per call, a read per change)
+_gen_seen: dict[Path, tuple[tuple[int, int, int], int]] = {}
+
+
+def _file_generation(path: Path) -> int:
+    try:
+        st = os.stat(path)
+        sig = (st.st_ino, st.st_mtime_ns, st.st_size)
+        seen = _gen_seen.get(path)
+        if seen is not None and seen[0] == sig:
+            return seen[1]
+        value = int(path.read_text() or 0)
+    except (OSError, ValueError):
+        return _local_gen[0]
+    _gen_seen[path] = (sig, value)
+    return value
 
 
 def bump_generation() -> None:

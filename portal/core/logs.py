@@ -64,11 +64,23 @@ def json_handler(stream=None) -> logging.Handler:
     return handler
 
 
+def request_id(incoming: str) -> str:
+    """A sane incoming ``X-Request-ID`` (from the proxy), else a new one."""
+    return incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+
+
+def log_request(method: str, path: str, status: int, started: float | None, user_id: str | None) -> None:
+    """The one ``portal.request`` line of a request (``LOG_JSON``): never the query string."""
+    ms = (time.perf_counter() - (started or time.perf_counter())) * 1000
+    logging.getLogger("portal.request").info(
+        "request", extra={"method": method, "path": redact(path), "status": status, "ms": round(ms, 1),
+                          "user_id": user_id})
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _request_id() -> None:
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        g.request_id = request_id(request.headers.get("X-Request-ID", ""))
         g.request_started = time.perf_counter()
 
     @app.after_request
@@ -81,10 +93,7 @@ def init_app(app: Flask) -> None:
                 uid = current_user.get_id() if current_user.is_authenticated else None
             except Exception:
                 uid = None
-            ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-            logging.getLogger("portal.request").info(
-                "request", extra={"method": request.method, "path": redact(request.path), "status": resp.status_code,
-                                  "ms": round(ms, 1), "user_id": uid})
+            log_request(request.method, request.path, resp.status_code, g.get("request_started"), uid)
         return resp
 
     if app.config.get("LOG_JSON"):

@@ -36,6 +36,25 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
+#: headers every response carries (``setdefault``: a view may set its own CSP)
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "geolocation=(), camera=(), microphone=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
+def apply_headers(headers, hsts: bool) -> None:
+    """The security headers (and HSTS when the request came over HTTPS with ``HSTS_ENABLED``)."""
+    for name, value in HEADERS:
+        headers.setdefault(name, value)
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_IDLE_MINUTES", _env_int("SESSION_IDLE_MINUTES", 30))
     app.config.setdefault("PROXY_FIX", _env_int("PROXY_FIX", 0))
@@ -76,14 +95,7 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         h = resp.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config.get("HSTS_ENABLED") and request.is_secure:
-            h.setdefault("Strict-Transport-Security", HSTS)
+        apply_headers(h, bool(app.config.get("HSTS_ENABLED")) and request.is_secure)
         try:
             signed_in = current_user.is_authenticated
         except Exception:  # outside a request with a user loader (e.g. errors before login set-up)

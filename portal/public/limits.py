@@ -29,7 +29,34 @@ def _on_breach(_limit_info):
     return resp
 
 
-public_limit = limiter.shared_limit(_limit, scope="public", on_breach=_on_breach)
+#: the limit's scope: one counter per client address across every public endpoint
+SCOPE = "public"
+#: marks a view function as under :data:`public_limit` (read by the cache fast path)
+LIMITED_ATTR = "portal_public_limit"
+_shared = limiter.shared_limit(_limit, scope=SCOPE, on_breach=_on_breach)
+
+
+def public_limit(view):
+    """The shared public rate limit (Flask-Limiter), marked on the view for the cache fast path."""
+    wrapped = _shared(view)
+    setattr(wrapped, LIMITED_ATTR, True)
+    return wrapped
+
+
+def within_public_limit(address: str) -> bool:
+    """Count one request of ``address`` against the public limit; ``False`` once it is breached.
+
+    For the cache fast path (:class:`portal.public.pagecache.FastPath`), which answers before Flask:
+    the same storage, limit and key (``[prefix,] address, scope``) as Flask-Limiter's ``public_limit``,
+    so a hit and a miss count against one counter.
+    """
+    from limits import parse_many
+
+    if not limiter.enabled:
+        return True
+    prefix = limiter._key_prefix  # the prefix Flask-Limiter puts on its keys (private, pinned in requirements)
+    args = [prefix, address, SCOPE] if prefix else [address, SCOPE]
+    return all(limiter.limiter.hit(item, *args) for item in parse_many(_limit()))
 
 
 def too_many_requests(err):

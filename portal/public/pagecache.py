@@ -2,12 +2,23 @@
 
 Only ANONYMOUS requests are served from (or stored into) this cache: a signed-in user always gets a
 freshly rendered response (``Cache-Control: no-store`` from :mod:`portal.core.security`), so one role's
-view can never reach another. Entries are keyed by (endpoint, path with query string, UI language,
-htmx fragment or page) and the data generation (:func:`portal.core.cache.generation`), so a change to
-any complaint invalidates them; without Redis each worker keeps its own copy for ``STATS_CACHE_SECONDS``.
+view can never reach another. Entries are keyed by (endpoint, UI language, htmx fragment or page, path
+with query string) and the data generation (:func:`portal.core.cache.generation`), so a change to any
+complaint invalidates them; without Redis each worker keeps its own copy for ``STATS_CACHE_SECONDS``.
 
 A response is stored only when it is a 200 that did not touch the session (no ``Set-Cookie``) — a
 page that rendered a CSRF token or flashed a message is never shared.
+
+Two ways in:
+
+- :func:`anonymous_cache`, the view decorator: stores, and serves hits inside Flask;
+- :class:`FastPath`, a WSGI middleware in front of Flask: a request without a session or remember
+  cookie (so certainly anonymous, in the default language unless ``?lang=`` says otherwise) whose
+  entry is cached is answered without Flask's request machinery — no session, user loader, locale
+  selection or view dispatch — with the same headers (security headers, request id) and the same
+  shared rate limit (``RATELIMIT_PUBLIC``) for the views under ``public_limit``. Anything else (a
+  miss, a cookie, a breached limit) goes to Flask unchanged. This is what lets a cached tracking page
+  answer at about the speed of a bare Flask endpoint (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -16,16 +27,23 @@ import datetime as dt
 import functools
 import hashlib
 import time
+from typing import Any
+from urllib.parse import parse_qs
 
-from flask import Response, current_app, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date, is_resource_modified, parse_cookie, quote_etag
+from werkzeug.utils import get_content_type
 
-from portal.core import cache
-from portal.core.auth import wants_partial
+from portal.core import cache, logs, security
+from portal.core.auth import partial_request
 
 #: headers of the original response that are replayed from the cache
 _KEEP = ("Content-Security-Policy", "Vary")
+#: marks a view function as served by :func:`anonymous_cache` (read by :class:`FastPath`)
+CACHED_ATTR = "portal_anonymous_cache"
 
 
 def _cacheable() -> bool:
@@ -36,28 +54,30 @@ def _cacheable() -> bool:
     return "_flashes" not in session
 
 
-def _key() -> str:
-    path = request.full_path if request.query_string else request.path
-    part = "f" if wants_partial() else "p"
-    return f"pub:page:{request.endpoint}:{get_locale() or 'id'}:{part}:{path}"
+def cache_key(environ: dict, endpoint: str, locale: str) -> str:
+    """The entry's key (without the generation), from the WSGI environ: the same inside and before Flask."""
+    path = environ.get("PATH_INFO") or "/"
+    query = environ.get("QUERY_STRING")
+    part = "f" if partial_request(environ) else "p"
+    return f"pub:page:{endpoint}:{locale}:{part}:{path}" + (f"?{query}" if query else "")
 
 
 def _ttl() -> int:
     return int(current_app.config.get("STATS_CACHE_SECONDS", 30))
 
 
-def _replay(entry: dict) -> Response:
+def _replay(entry: dict, environ: dict) -> Response:
     resp = Response(entry["body"], status=200, mimetype=entry["mimetype"])
     for name, value in entry["headers"]:
         resp.headers.add(name, value)
-    return _conditional(resp, entry["etag"], entry["at"])
+    return _conditional(resp, entry["etag"], entry["at"], environ)
 
 
-def _conditional(resp: Response, etag: str, at: float) -> Response:
+def _conditional(resp: Response, etag: str, at: float, environ: dict) -> Response:
     resp.set_etag(etag)
     resp.last_modified = dt.datetime.fromtimestamp(int(at), dt.UTC)
     resp.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate (cheap: 304)
-    return resp.make_conditional(request)
+    return resp.make_conditional(environ)
 
 
 def anonymous_cache(view):
@@ -67,13 +87,14 @@ def anonymous_cache(view):
     def wrapper(*args, **kwargs):
         if not _cacheable():
             return view(*args, **kwargs)
-        key = f"{_key()}:g{cache.generation()}"
+        key = f"{cache_key(request.environ, request.endpoint or '', str(get_locale() or 'id'))}:g{cache.generation()}"
         entry = cache.get(key)
         if entry is not None:
-            return _replay(entry)
+            return _replay(entry, request.environ)
         resp = current_app.make_response(view(*args, **kwargs))
         if resp.status_code != 200 or resp.direct_passthrough or session.modified or "Set-Cookie" in resp.headers:
             return resp
+        resp.vary.add("Cookie")  # what Flask's session adds after this: the fast path replays it too
         body = resp.get_data(as_text=True)
         entry = {
             "body": body,
@@ -83,6 +104,110 @@ def anonymous_cache(view):
             "at": time.time(),
         }
         cache.set(key, entry, _ttl())
-        return _conditional(resp, entry["etag"], entry["at"])
+        return _conditional(resp, entry["etag"], entry["at"], request.environ)
 
+    setattr(wrapper, CACHED_ATTR, True)
     return wrapper
+
+
+class FastPath:
+    """WSGI middleware answering anonymous cache hits before Flask (see the module doc).
+
+    Installed by :func:`init_app` inside any ``ProxyFix``, so ``REMOTE_ADDR`` (the rate-limit key)
+    and the scheme (HSTS) are the client's.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Any) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self._views: dict[str, bool] | None = None  # endpoint → under the public rate limit
+
+    def views(self) -> dict[str, bool]:
+        """Endpoints served by :func:`anonymous_cache`, read once the blueprints are registered."""
+        if self._views is None:
+            from portal.public.limits import LIMITED_ATTR
+
+            self._views = {name: bool(getattr(fn, LIMITED_ATTR, False))
+                           for name, fn in self.app.view_functions.items() if getattr(fn, CACHED_ATTR, False)}
+        return self._views
+
+    def __call__(self, environ: dict, start_response):
+        started = time.perf_counter()
+        hit = self._hit(environ) if environ.get("REQUEST_METHOD") in ("GET", "HEAD") else None
+        if hit is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = hit
+        if self.app.config.get("LOG_JSON"):
+            with self.app.app_context():
+                g.request_id = headers[-1][1]
+                logs.log_request(environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/", int(status[:3]),
+                                 started, None)
+        start_response(status, headers)
+        return [body]
+
+    def _hit(self, environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        app = self.app
+        config = app.config
+        if not config.get("PUBLIC_PAGE_CACHE", True) or self._has_identity(environ):
+            return None
+        try:
+            endpoint, _args = app.url_map.bind_to_environ(environ).match()
+        except HTTPException:  # not found, or a redirect (trailing slash): Flask answers
+            return None
+        limited = self.views().get(endpoint)
+        if limited is None:
+            return None
+        with app.app_context():
+            entry = cache.get(f"{cache_key(environ, endpoint, self._locale(environ))}:g{cache.generation()}")
+            if entry is None or (limited and not self._within_limit(environ)):
+                return None  # Flask renders (and stores) it, or answers the 429 in the endpoint's format
+        return self._response(entry, environ)
+
+    def _response(self, entry: dict, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Status, headers and body of a hit: what :func:`_replay` plus Flask's after-request hooks send."""
+        at = dt.datetime.fromtimestamp(int(entry["at"]), dt.UTC)
+        headers = [*entry["headers"], ("ETag", quote_etag(entry["etag"])), ("Last-Modified", http_date(at)),
+                   ("Cache-Control", "public, no-cache")]
+        own = {name.lower() for name, _ in entry["headers"]}
+        headers += [(name, value) for name, value in security.HEADERS if name.lower() not in own]
+        if self.app.config.get("HSTS_ENABLED") and environ.get("wsgi.url_scheme") == "https":
+            headers.append(("Strict-Transport-Security", security.HSTS))
+        headers.append(("X-Request-ID", logs.request_id(environ.get("HTTP_X_REQUEST_ID", ""))))
+        conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+        if conditional and not is_resource_modified(environ, etag=entry["etag"],
+                                                    last_modified=at):
+            return "304 NOT MODIFIED", headers, b""
+        body = entry["body"].encode()
+        headers[:0] = [("Content-Type", get_content_type(entry["mimetype"], "utf-8")),
+                       ("Content-Length", str(len(body)))]
+        return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
+
+    def _has_identity(self, environ: dict) -> bool:
+        """A session or remember cookie: maybe signed in, a flash or a chosen language — Flask decides."""
+        raw = environ.get("HTTP_COOKIE")
+        if not raw:
+            return False
+        names = parse_cookie(raw)
+        config = self.app.config
+        return (config["SESSION_COOKIE_NAME"] in names
+                or config.get("REMEMBER_COOKIE_NAME", "remember_token") in names)
+
+    def _locale(self, environ: dict) -> str:
+        """:func:`portal.core.i18n.select_locale` for a request without a session."""
+        config = self.app.config
+        lang = parse_qs(environ.get("QUERY_STRING", "")).get("lang", [None])[0]
+        return lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+
+    def _within_limit(self, environ: dict) -> bool:
+        """Count the hit against the shared public limit, exactly as Flask-Limiter's ``public_limit`` does."""
+        from portal.public.limits import within_public_limit
+
+        try:
+            return within_public_limit(environ.get("REMOTE_ADDR") or "127.0.0.1")
+        except Exception:  # storage down: let Flask-Limiter (with its in-memory fallback) decide
+            return False
+
+
+def init_app(app: Flask) -> None:
+    """Put :class:`FastPath` in front of Flask (before ``ProxyFix`` wraps the app)."""
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -71,6 +71,39 @@ def test_sign_in_throttled(mode_app):
         assert any(b"login" in k for k in _redis().keys("*"))
 
 
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="3/minute")
+def test_cached_public_hits_share_cache_and_limit(mode_app, make):
+    """The cache fast path answers from the mode's cache and counts on the mode's limit storage."""
+    c = make.complaint(tracking_no="8880001")
+    db.session.commit()
+    fast = mode_app.wsgi_app
+    reached = []
+    inner = fast.wsgi_app
+    fast.wsgi_app = lambda environ, start: reached.append(environ["PATH_INFO"]) or inner(environ, start)
+    try:
+        client = mode_app.test_client()
+        url = f"/lacak/{c.tracking_no}"
+        assert client.get(url).status_code == 200
+        cache.clear_local()  # another worker: nothing in its memory
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 429
+    finally:
+        fast.wsgi_app = inner
+    if mode_app.config["REDIS_URL"]:
+        assert reached == [url, url]  # the second worker's hit came from Redis; the 4th is Flask's 429
+        assert _redis().keys("portal:c:pub:page:public.lacak:*")
+    else:
+        assert reached == [url, url, url]  # its own memory was empty: Flask rendered it again
+
+
+def test_redis_down_cached_pages_still_serve(dead_redis_app, make):
+    make.complaint(tracking_no="8880002")
+    db.session.commit()
+    client = dead_redis_app.test_client()
+    assert [client.get("/lacak/8880002").status_code for _ in range(3)] == [200, 200, 200]
+
+
 def test_jobs_run(mode_app):
     job = jobs.enqueue("test", "tests.production.jobfuncs.add", 2, 3)
     db.session.refresh(job)
