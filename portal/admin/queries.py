@@ -14,7 +14,8 @@ Speed at 1,000,000 complaints on PostgreSQL (bench/queue_bench.py, migration 000
 - free text uses the pg_trgm GIN ``ix_complaint_text_trgm`` (SQLite scans with LIKE);
 - statuses are rendered as SQL literals, so a prepared (generic) plan still matches the partial
   indexes' ``status IN (…)`` predicate;
-- the tab counts are one grouped index-only scan (``counts``), cached per data generation.
+- the tab counts are one grouped index-only scan (``counts``), cached per data generation and
+  loaded by the page after its rows (portal/admin/routes.py).
 """
 
 from __future__ import annotations
@@ -338,34 +339,29 @@ def _text_page_ids(f: QueueFilter, base: list[sa.ColumnElement[bool]], size: int
 def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
     """Rows per tab under the current filters: one grouped query over the open complaints.
 
-    Grouped by status, returned or not, and deadline bucket (overdue / at risk / other), read
-    index-only from ``ix_complaint_queue``; the tabs are sums of groups. (A free-text filter reads
-    the matching rows: through the trigram index.)
+    One row per status with four counts (all, returned, overdue, at risk); the tabs are sums of
+    them. Unfiltered it is an index-only scan of ``ix_complaint_due`` (status, due_date INCLUDE
+    returned_at); with filters, of ``ix_complaint_queue``. (A free-text filter reads the matching
+    rows, through the trigram index: the queue loads counts after its rows.)
     """
     today, cutoff = risk_window(today)
     c = Complaint
+    count = sa.func.count
     status = sa.type_coerce(c.status, sa.String()).label("st")
-    returned = c.returned_at.is_not(None).label("ret")
-    bucket = sa.case((c.due_date < today, 0), (c.due_date <= cutoff, 1), else_=2).label("due")
-    stmt = (sa.select(status, returned, bucket, sa.func.count())
-            .where(status_in(*OPEN), *filter_conditions(f)).group_by(status, returned, bucket))
+    stmt = (sa.select(status, count(), count().filter(c.returned_at.is_not(None)),
+                      count().filter(c.due_date < today),
+                      count().filter(sa.and_(c.due_date >= today, c.due_date <= cutoff)))
+            .where(status_in(*OPEN), *filter_conditions(f)).group_by(status))
     out = dict.fromkeys(TAB_KEYS, 0)
     active = {s.value for s in ACTIVE}
-    for status, is_returned, due, n in db.session.execute(stmt):
-        if status == S.BELUM_TERVERIFIKASI.value:
-            out["belum_terverifikasi"] += n
-        elif status == S.BELUM_DITINDAKLANJUTI.value and not is_returned:
-            out["belum_ditindaklanjuti"] += n
-        elif status == S.PROSES.value:
-            out["proses"] += n
-        elif status == S.TUNDA.value:
-            out["tunda"] += n
-        if is_returned:
-            out["dikembalikan"] += n
-        if status in active and due == 0:
-            out["terlambat"] += n
-        elif status in active and due == 1:
-            out["rawan"] += n
+    for status, total, returned, overdue, at_risk in db.session.execute(stmt):
+        key = {S.BELUM_TERVERIFIKASI.value: "belum_terverifikasi", S.BELUM_DITINDAKLANJUTI.value:
+               "belum_ditindaklanjuti", S.PROSES.value: "proses", S.TUNDA.value: "tunda"}[status]
+        out[key] += total - (returned if key == "belum_ditindaklanjuti" else 0)
+        out["dikembalikan"] += returned
+        if status in active:
+            out["terlambat"] += overdue
+            out["rawan"] += at_risk
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import orm
@@ -68,18 +68,35 @@ def can_act() -> bool:
 
 # --- the queue ---------------------------------------------------------------------------------
 
-def _counts(f: queries.QueueFilter) -> dict[str, int]:
+def _counts(f: queries.QueueFilter, compute: bool = True) -> dict[str, int] | None:
+    """The tab counts under ``f``'s filters, cached per data generation.
+
+    ``compute=False`` only looks in the cache: ``None`` when they are not there yet. Counting reads
+    every open complaint that matches (index-only, but ~50 ms at 1M, and a common free-text word
+    reads its matching rows): so a queue page never waits for it — the rows come first and the
+    counts follow in their own request (:func:`queue_counts`).
+    """
     key = "queue-counts:" + today_wib().isoformat() + ":" + "&".join(
         f"{k}={v}" for k, v in sorted(f.args(setelah=None, tab="belum_terverifikasi").items()))
+    if not compute:
+        return cache.peek(key)
     ttl = current_app.config.get("STATS_CACHE_SECONDS", 30)
     return cache.cached(key, ttl, lambda: queries.counts(f))
+
+
+def _counts_inline(f: queries.QueueFilter) -> bool:
+    """Count within the page request? Asked for (``hitung=1``, the no-JavaScript link), or a whole
+    page (first visit, no JavaScript) without free text; htmx requests never wait for counting."""
+    if request.args.get("hitung") == "1":
+        return True
+    return not wants_partial() and not queries.is_text_search(f)
 
 
 def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
     return {
         "f": f,
         "page": queries.page(f),
-        "counts": _counts(f),
+        "counts": _counts(f, compute=_counts_inline(f)),
         "tabs": queries.TABS,
         "sorts": queries.SORTS,
         "opd_choices": queries.opd_choices(),
@@ -102,6 +119,16 @@ def index():
     if wants_partial():  # history gets the canonical URL (no empty parameters)
         resp.headers["HX-Push-Url"] = url_for("admin.index", **f.args())
     return resp
+
+
+@bp.get("/jumlah")
+@role_required(*READERS)
+def queue_counts():
+    """The tab counts of a queue view as out-of-band swaps (loaded by the queue after its rows)."""
+    f = queries.QueueFilter.from_args(request.args)
+    if not wants_partial():  # opened directly: the queue page, counted
+        return redirect(url_for("admin.index", hitung=1, **f.args(setelah=None)), code=303)
+    return render_template("admin/_counts.html", counts=_counts(f), f=f, tabs=queries.TABS)
 
 
 # --- action specs ------------------------------------------------------------------------------
@@ -254,7 +281,7 @@ def _row_response(c: Complaint, *, status: int = 200, panel: bool = False, notic
         "suggestions": _suggested(c) if panel else {}, "queue_url": next_url, "today": today_wib(),
         "opd_choices": queries.opd_choices() if panel else [],
         "category_choices": queries.category_choices() if panel else [],
-        "oob_counts": _counts(f) if notice else None, "tabs": queries.TABS,
+        "recount": bool(notice), "tabs": queries.TABS,
     }
     return render("admin/_queue_row_page.html", partial="admin/_queue_row.html", status=status, **ctx)
 

@@ -139,7 +139,8 @@ class Complaint(db.Model):
     __table_args__ = (
         sa.Index("ix_complaint_status_submitted", "status", "submitted_at", "id"),
         sa.Index("ix_complaint_opd_status", "opd_id", "status", "submitted_at"),
-        sa.Index("ix_complaint_due", "status", "due_date"),
+        # deadlines (daily job) and the queue's tab counts: index-only with returned_at (migration 0009)
+        sa.Index("ix_complaint_due", "status", "due_date", postgresql_include=["returned_at"]),
         # Kominfo queue (portal/admin/queries.py): every tab walks the open complaints in
         # (submitted_at, id) order and filters on index tuples only (covering, index-only scan).
         sa.Index("ix_complaint_queue", "submitted_at", "id",

@@ -247,6 +247,11 @@ def init_app() -> None:
         event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
 
 
+def peek(key: str) -> Any | None:
+    """What :func:`cached` holds under ``key`` for the current data generation, without computing it."""
+    return get(f"{key}:g{generation()}")
+
+
 def cached(key: str, ttl: int, compute, shared: bool = False, stale: int = 0):
     """``compute()`` cached under ``key`` for the current data generation.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -69,7 +71,12 @@ def test_dispatch_from_queue_with_htmx_returns_row_and_counts(world, make, login
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert 'id="c-' in html and "didisposisikan ke Dinas Pekerjaan Umum" in html
-    assert 'id="count-belum_terverifikasi" hx-swap-oob="true">0<' in html
+    # the counts follow: the response swaps in a loader that fetches them (out of band) at once
+    loader = re.search(r'<div id="counts-loader" hx-swap-oob="true" hx-get="([^"]+)" hx-trigger="load"', html)
+    assert loader, html
+    counts = client.get(loader.group(1).replace("&amp;", "&"), headers=HX).get_data(as_text=True)
+    assert 'id="count-belum_terverifikasi" hx-swap-oob="true">0<' in counts
+    assert 'id="count-belum_ditindaklanjuti" hx-swap-oob="true">1<' in counts
     c = fresh("7000004")
     assert c.status == S.BELUM_DITINDAKLANJUTI and c.opd.code == "DPUPR" and c.dispatched_at
     assert kinds(c) == ["dispatched"]

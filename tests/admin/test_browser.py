@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from portal.complaints.models import Complaint, Status
 from portal.extensions import db
@@ -62,7 +63,8 @@ def test_verify_then_dispatch(live_server, page):
     page.click("form.action-disposisi button[type=submit]")
     if page.js_enabled:
         page.wait_for_selector("text=didisposisikan ke Dinas Pekerjaan Umum")
-        assert page.locator("#count-belum_terverifikasi").inner_text() == "0"
+        expect(page.locator("#count-belum_terverifikasi")).to_have_text("0")  # fetched after the row
+        expect(page.locator("#count-belum_ditindaklanjuti")).to_have_text("1")
     else:
         page.wait_for_load_state()
         assert "didisposisikan" in page.locator(".flash").inner_text()
@@ -77,7 +79,7 @@ def test_filters_push_url_and_back_button(live_server, js_page):
     page.goto(live_server("/admin/"))
     page.select_option("#f-opd", "DINKES")
     page.wait_for_function("location.search === '?opd=DINKES'")
-    assert page.locator("#count-belum_terverifikasi").inner_text() == "0"
+    expect(page.locator("#count-belum_terverifikasi")).to_have_text("0")  # the counts follow the rows
     page.click("a:has-text('Proses')")
     page.wait_for_function("location.search === '?tab=proses&opd=DINKES'")
     assert page.locator("a[aria-current=page]:has-text('Proses')").count() == 1
@@ -85,3 +87,21 @@ def test_filters_push_url_and_back_button(live_server, js_page):
     page.wait_for_function("location.search === '?opd=DINKES'")
     page.wait_for_selector("a[aria-current=page]:has-text('Belum Terverifikasi')")
     assert axe_violations(page) == []
+
+
+def test_free_text_search_counts_follow_the_rows(live_server, page):
+    """With JavaScript the counts load by themselves; without it a link counts them on request."""
+    _seed(live_server)
+    browser_login(page, live_server, "staf@uji.go.id", "Rahasia-12345")
+    page.goto(live_server("/admin/?q=jalan"))
+    if page.js_enabled:
+        expect(page.locator("#count-belum_terverifikasi")).to_have_text("1")
+        expect(page.locator("#count-caption")).to_have_text("1 laporan")
+        expect(page.locator("#counts-note")).to_have_text("")
+    else:
+        assert page.locator("#count-belum_terverifikasi").inner_text() == ""
+        page.click("text=Tampilkan jumlah laporan per tahap")
+        page.wait_for_load_state()
+        assert "hitung=1" in page.url
+        assert page.locator("#count-belum_terverifikasi").inner_text() == "1"
+    assert page.locator("text=#5550001").count() == 1

@@ -200,3 +200,78 @@ def test_htmx_response_pushes_the_canonical_url(world, login_as):
     client = login_as(world.kominfo)
     resp = client.get("/admin/?tab=proses&q=&opd=dpupr&kategori=&kanal=&urut=baru", headers=HX)
     assert resp.headers["HX-Push-Url"] == "/admin/?tab=proses&opd=DPUPR"
+
+
+# --- counts come after the rows ---------------------------------------------------------------------
+
+def _loader_url(html: str) -> str | None:
+    import re
+
+    m = re.search(r'<div id="counts-loader" hx-get="([^"]+)" hx-trigger="load" hx-swap="none">', html)
+    return m.group(1).replace("&amp;", "&") if m else None
+
+
+def test_htmx_queue_never_waits_for_counting(world, make, login_as, monkeypatch):
+    make.complaint(tracking_no="1100001", submitted_at=recent(1))
+    make.complaint(tracking_no="1100002", status="proses", opd=world.dpupr, submitted_at=recent(2))
+    client = login_as(world.kominfo)
+    counted = []
+    real = queries.counts
+    monkeypatch.setattr(queries, "counts", lambda f, today=None: counted.append(f) or real(f, today))
+    frag = client.get("/admin/?tab=proses&opd=DPUPR", headers=HX).get_data(as_text=True)
+    assert counted == [] and "#1100002" in frag
+    assert 'class="count pending" id="count-proses"></span>' in frag and "menghitung…" in frag
+    url = _loader_url(frag)
+    assert url == "/admin/jumlah?tab=proses&opd=DPUPR"  # the view without its cursor
+    counts = client.get(url, headers=HX).get_data(as_text=True)
+    assert len(counted) == 1
+    assert 'id="count-proses" hx-swap-oob="true">1<' in counts
+    assert 'id="count-belum_terverifikasi" hx-swap-oob="true">0<' in counts  # filtered by OPD
+    # counted once per data generation: the next tab shows them at once
+    frag = client.get("/admin/?tab=belum_terverifikasi&opd=DPUPR", headers=HX).get_data(as_text=True)
+    assert 'id="count-proses">1<' in frag and _loader_url(frag) is None and len(counted) == 1
+    assert "1 laporan" not in frag and "0 laporan" in frag
+
+
+def test_a_new_complaint_makes_the_counts_follow_again(world, make, login_as):
+    client = login_as(world.kominfo)
+    client.get(_loader_url(client.get("/admin/", headers=HX).get_data(as_text=True)), headers=HX)
+    assert 'id="count-belum_terverifikasi">0<' in client.get("/admin/", headers=HX).get_data(as_text=True)
+    make.complaint(tracking_no="1100003", submitted_at=recent(1))
+    db.session.commit()
+    frag = client.get("/admin/", headers=HX).get_data(as_text=True)
+    assert "#1100003" in frag and _loader_url(frag) == "/admin/jumlah"
+    assert 'id="count-belum_terverifikasi" hx-swap-oob="true">1<' in client.get("/admin/jumlah", headers=HX).get_data(
+        as_text=True)
+
+
+def test_whole_page_counts_inline_except_for_free_text(world, make, login_as):
+    make.complaint(tracking_no="1100004", submitted_at=recent(1), title="Lampu jalan padam")
+    client = login_as(world.kominfo)
+    page = client.get("/admin/?opd=").get_data(as_text=True)
+    assert 'id="count-belum_terverifikasi">1<' in page and _loader_url(page) is None
+    page = client.get("/admin/?q=lampu").get_data(as_text=True)
+    assert 'class="count pending" id="count-belum_terverifikasi"' in page
+    assert _loader_url(page) == "/admin/jumlah?q=lampu"
+    # without JavaScript the loader does nothing: a link counts on request (the loader's answer removes it)
+    assert '<a href="/admin/?hitung=1&amp;q=lampu">Tampilkan jumlah laporan per tahap</a>' in page
+    counted = client.get("/admin/?hitung=1&q=lampu").get_data(as_text=True)
+    assert 'id="count-belum_terverifikasi">1<' in counted and "Tampilkan jumlah" not in counted
+    loaded = client.get("/admin/jumlah?q=lampu", headers=HX).get_data(as_text=True)
+    assert '<p id="counts-note" class="muted" hx-swap-oob="true"></p>' in loaded
+
+
+def test_counts_url_opened_directly_redirects_to_the_counted_queue(world, login_as):
+    resp = login_as(world.kominfo).get("/admin/jumlah?opd=DPUPR&setelah=abc")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/admin/?hitung=1&opd=DPUPR"
+
+
+@pytest.mark.parametrize("role, status", [("kominfo", 200), ("pimpinan", 200), ("ombudsman", 200), ("opd", 403)])
+def test_counts_roles(world, login_as, role, status):
+    user = {"kominfo": world.kominfo, "pimpinan": world.pimpinan, "ombudsman": world.ombudsman,
+            "opd": world.liaison}[role]
+    assert login_as(user).get("/admin/jumlah", headers=HX).status_code == status
+
+
+def test_counts_need_sign_in(client):
+    assert client.get("/admin/jumlah", headers=HX).status_code in (302, 401)
