@@ -60,6 +60,11 @@ VIEWS = [
     "tab=rawan&opd=DPUPR",
     "tab=terlambat&q=lampu",
     "tab=proses&q=xylofon",
+    # words of middling frequency (a few hundred to a few thousand open matches) on selective tabs
+    "tab=terlambat&q=pabrik",
+    "tab=rawan&q=pangkat",
+    "tab=tunda&q=rsud",
+    "tab=belum_terverifikasi&q=imunisasi",
 ]
 
 

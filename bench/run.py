@@ -4,7 +4,7 @@
     python bench/run.py --sizes 100000 --backends sqlite --seconds 5     # a quick look
 
 For each database (seeded once by bench/seed.py and cached) the portal runs under the project's
-gunicorn.conf.py on 127.0.0.1 with rate limits off, and wrk (Debian's package, installed here if
+gunicorn.conf.py on 127.0.0.1 with rate limits off (``--with-limits``: on), and wrk (Debian's package, installed here if
 missing) measures requests/s and p95 latency for /api/v1/stats, /lacak/<number>, / and the admin
 queue (signed in as Kominfo through the real form). The bare endpoint (bench/bare_app.py) runs
 under the same settings as the floor. Import rows/s and peak memory (bench/import_bench.py) and
@@ -48,6 +48,8 @@ def bench_portal(backend: str, size: int, args) -> dict:
     tracking = pick_tracking_no(url)
     rows: dict[str, dict] = {}
     env = common.portal_env(url)
+    if args.with_limits:  # the shared public limit counted on every request, set too high to refuse any
+        env.update({"RATELIMIT_ENABLED": "true", "RATELIMIT_PUBLIC": "100000000/minute"})
     with common.gunicorn("portal:create_app()", env) as (base, proc):
         cookie = common.sign_in(base, *common.KOMINFO)
         for path, name in ENDPOINTS:
@@ -107,7 +109,7 @@ def table(results: dict, bare: dict, args) -> str:
     cols = list(results)
     lines = [f"Date: {dt.date.today().isoformat()} · machine: {common.machine()} · gunicorn "
              f"{args.workers or 'default'} workers (gthread) · wrk {args.connections} connections, {args.seconds} s "
-             "per row after a warm-up · rate limits off · loopback", "",
+             f"per row after a warm-up · rate limits {'on (in-process)' if args.with_limits else 'off'} · loopback", "",
              "| endpoint | " + " | ".join(f"{c} req/s | {c} p95 ms" for c in cols) + " |",
              "|---|" + "---:|---:|" * len(cols)]
     b = fmt(bare)
@@ -135,6 +137,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
     ap.add_argument("--skip-scripts", action="store_true", help="skip import/report benches")
+    ap.add_argument("--with-limits", action="store_true", help="rate limits on (in-process storage), with a "
+                    "limit no run reaches: what counting every request costs")
     args = ap.parse_args()
     if args.workers:
         import os

@@ -111,3 +111,26 @@ def test_status_conditions_are_inline_literals(app):
     sql = str(queries.tab_condition("terlambat", today_wib(), today_wib())
               .compile(db.engine, compile_kwargs={}))
     assert "'proses'" in sql and "'belum_terverifikasi'" in sql
+
+
+def test_a_rare_word_gathers_its_matches_first(world, make):
+    """Fallback for a word the tab's first rows lack: matches first (MATERIALIZED on PostgreSQL, so
+    the planner cannot walk the whole tab reading texts), then the page in queue order."""
+    rows = _seed(make, world)
+    make.complaint(tracking_no="5999999", status="proses", opd=world.dpupr, title="Limbah pabrik",
+                   submitted_at=min(c.submitted_at for c in rows) - dt.timedelta(days=1))
+    db.session.commit()
+    statements: list[str] = []
+
+    def grab(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", grab)
+    try:
+        pg = queries.page(queries.QueueFilter(tab="proses", q="pabrik"))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", grab)
+    assert [c.tracking_no for c in pg.rows] == ["5999999"]
+    cte = [s for s in statements if "text_match" in s]
+    assert len(cte) == 1
+    assert ("AS MATERIALIZED" in cte[0]) == (db.engine.dialect.name == "postgresql")
