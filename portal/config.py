@@ -50,6 +50,7 @@ def from_env(instance_path: str) -> dict:
         "INSTITUTION_ADDRESS": os.environ.get(
             "INSTITUTION_ADDRESS", "Kawasan Pusat Pemerintahan Provinsi Banten, Serang"
         ),
+        "INSTITUTION_CITY": os.environ.get("INSTITUTION_CITY", "Serang"),  # where letters are signed
         "HEAD_OF_OFFICE_NAME": os.environ.get("HEAD_OF_OFFICE_NAME", "Kepala Dinas"),
         "HEAD_OF_OFFICE_NIP": os.environ.get("HEAD_OF_OFFICE_NIP", ""),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

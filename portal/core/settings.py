@@ -9,7 +9,7 @@ from flask import current_app, g
 from portal.core.models import Setting
 from portal.extensions import db
 
-KEYS = ("INSTITUTION_NAME", "INSTITUTION_REGION", "INSTITUTION_LOGO", "INSTITUTION_ADDRESS",
+KEYS = ("INSTITUTION_NAME", "INSTITUTION_REGION", "INSTITUTION_LOGO", "INSTITUTION_ADDRESS", "INSTITUTION_CITY",
         "HEAD_OF_OFFICE_NAME", "HEAD_OF_OFFICE_NIP")
 
 

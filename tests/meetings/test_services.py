@@ -140,6 +140,18 @@ def test_invitation_letter_pdf(rakor, app):
     assert "Dinas Pekerjaan Umum dan Penataan Ruang" in general  # the list of addressees
     assert "Siti Liaison" in personal and "Dinas Kesehatan" in personal
     assert svc.format_code(inv.code) in personal
+    assert "Serang, " in general  # the default city where letters are signed
+
+
+def test_invitation_letter_city_is_a_setting(rakor, app):
+    from portal.core.models import Setting
+    from portal.extensions import db
+
+    db.session.add(Setting(key="INSTITUTION_CITY", value="Cilegon"))
+    db.session.commit()
+    with app.test_request_context():
+        text = pdf_text(documents.invitation_pdf(rakor.meeting))
+    assert "Cilegon, " in text and "Serang, " not in text
 
 
 def test_sign_in_sheet_pdf(rakor, app):
