@@ -50,6 +50,9 @@ def bench_portal(backend: str, size: int, args) -> dict:
     env = common.portal_env(url)
     if args.with_limits:  # the shared public limit counted on every request, set too high to refuse any
         env.update({"RATELIMIT_ENABLED": "true", "RATELIMIT_PUBLIC": "100000000/minute"})
+    if args.redis:  # production's shape: cache, data generation and rate limits in Redis
+        env["REDIS_URL"] = args.redis
+        _flush_redis(args.redis)
     with common.gunicorn("portal:create_app()", env) as (base, proc):
         cookie = common.sign_in(base, *common.KOMINFO)
         for path, name in ENDPOINTS:
@@ -73,6 +76,12 @@ def bench_portal(backend: str, size: int, args) -> dict:
             print(f"  {backend} {seed.label(size)} {name}: {fig}", file=sys.stderr)
         rows["_rss_mb"] = round(common.rss_mb(common.worker_pids(proc.pid)), 0)
     return rows
+
+
+def _flush_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def bench_bare(args) -> dict:
@@ -109,7 +118,8 @@ def table(results: dict, bare: dict, args) -> str:
     cols = list(results)
     lines = [f"Date: {dt.date.today().isoformat()} · machine: {common.machine()} · gunicorn "
              f"{args.workers or 'default'} workers (gthread) · wrk {args.connections} connections, {args.seconds} s "
-             f"per row after a warm-up · rate limits {'on (in-process)' if args.with_limits else 'off'} · loopback", "",
+             f"per row after a warm-up · rate limits {'on' if args.with_limits else 'off'} · "
+             f"{'Redis' if args.redis else 'no Redis'} · loopback", "",
              "| endpoint | " + " | ".join(f"{c} req/s | {c} p95 ms" for c in cols) + " |",
              "|---|" + "---:|---:|" * len(cols)]
     b = fmt(bare)
@@ -137,6 +147,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
     ap.add_argument("--skip-scripts", action="store_true", help="skip import/report benches")
+    ap.add_argument("--redis", default=None, metavar="URL", help="run the portal with REDIS_URL=URL (a "
+                    "database of its own: it is flushed), e.g. redis://127.0.0.1:6379/14")
     ap.add_argument("--with-limits", action="store_true", help="rate limits on (in-process storage), with a "
                     "limit no run reaches: what counting every request costs")
     args = ap.parse_args()

@@ -1,7 +1,8 @@
 """A small cache: Redis when ``REDIS_URL`` is set, in-process otherwise.
 
 Aggregates are cached under keys that include a data generation number; every commit
-that touches complaints bumps it, so "real-time" stays cheap and never stale for long.
+that touches complaints bumps it, so "real-time" stays cheap and never stale for long (with Redis,
+another worker's change is seen within ``GEN_MEMO_SECONDS``; without, at once).
 
 Without Redis, the worker processes of one host still share two things through files in
 ``CACHE_DIR`` (default ``instance/cache/<database>``; off under TESTING): the data generation (so a
@@ -156,13 +157,27 @@ def set(key: str, value: Any, ttl: int, shared: bool = False) -> None:  # noqa: 
 _GEN_FILE = "datagen"
 
 
+#: seconds a worker trusts the data generation it last read from Redis (its own bumps count at once):
+#: a change made in another worker reaches this one's cached pages within this time
+GEN_MEMO_SECONDS = 0.5
+#: ``{id(redis client): (generation, monotonic expiry)}``
+_gen_memo: dict[int, tuple[int, float]] = {}
+
+
 def generation() -> int:
     r = _redis()
     if r is not None:
+        now = time.monotonic()
+        memo = _gen_memo.get(id(r))
+        if memo is not None and memo[1] > now:
+            return memo[0]
         try:
-            return int(r.get(_GEN_KEY) or 0)
+            value = int(r.get(_GEN_KEY) or 0)
         except Exception:
             mark_redis_down()
+        else:
+            _gen_memo[id(r)] = (value, now + GEN_MEMO_SECONDS)
+            return value
     d = shared_dir()
     if d is not None:
         return _file_generation(d / _GEN_FILE)
@@ -193,7 +208,7 @@ def bump_generation() -> None:
     r = _redis()
     if r is not None:
         try:
-            r.incr(_GEN_KEY)
+            _gen_memo[id(r)] = (int(r.incr(_GEN_KEY)), time.monotonic() + GEN_MEMO_SECONDS)
             return
         except Exception:
             mark_redis_down()
@@ -207,8 +222,10 @@ def bump_generation() -> None:
 
 
 def clear_local() -> None:
+    """Forget what this process holds (tests use it to play another worker)."""
     with _lock:
         _local.clear()
+        _gen_memo.clear()
 
 
 _WATCHED = ("complaint", "followup", "complaint_event", "reporter")

@@ -97,6 +97,23 @@ def test_cached_public_hits_share_cache_and_limit(mode_app, make):
         assert reached == [url, url, url]  # its own memory was empty: Flask rendered it again
 
 
+def test_another_workers_change_is_seen_within_the_generation_memo(mode_app, monkeypatch):
+    monkeypatch.setattr(cache, "GEN_MEMO_SECONDS", 60.0)
+    cache.clear_local()
+    before = cache.generation()
+    if not mode_app.config["REDIS_URL"]:
+        cache.bump_generation()
+        assert cache.generation() > before
+        return
+    _redis().incr("portal:datagen")  # another worker committed a change
+    assert cache.generation() == before  # trusted for GEN_MEMO_SECONDS
+    monkeypatch.setattr(cache, "GEN_MEMO_SECONDS", 0.0)
+    cache.clear_local()
+    assert cache.generation() == before + 1
+    cache.bump_generation()  # our own change: seen at once
+    assert cache.generation() == before + 2
+
+
 def test_redis_down_cached_pages_still_serve(dead_redis_app, make):
     make.complaint(tracking_no="8880002")
     db.session.commit()

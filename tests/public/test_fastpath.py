@@ -119,6 +119,16 @@ def test_a_change_reaches_the_next_request(client, flask_side, tracked):
     assert flask_side.calls == [url, url]
 
 
+def test_a_change_reaches_a_page_the_fast_path_was_serving(client, flask_side, tracked):
+    url = f"/api/v1/complaints/{tracked.tracking_no}"
+    assert client.get(url).json["title"] == "Jalan berlubang"
+    assert client.get(url).json["title"] == "Jalan berlubang"  # fast path: now held decoded in memory
+    tracked.title = "Jalan amblas"
+    db.session.commit()
+    assert client.get(url).json["title"] == "Jalan amblas"
+    assert flask_side.calls == [url, url]
+
+
 def test_another_workers_write_is_seen_through_the_shared_generation(app, client, flask_side, tracked, tmp_path):
     app.config["CACHE_DIR"] = str(tmp_path)
     url = f"/lacak/{tracked.tracking_no}"
