@@ -98,6 +98,7 @@ def main() -> None:
                     "the counts' own request, /admin/jumlah)")
     ap.add_argument("--full", action="store_true", help="whole pages (first visit, no JavaScript) instead of htmx "
                     "fragments")
+    ap.add_argument("--js", action="store_true", help="with --full: a browser with JavaScript (the js=1 cookie)")
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if not url or not url.startswith("postgresql"):
@@ -122,6 +123,8 @@ def main() -> None:
     print(f"\n{total} complaints; {args.repeat} requests per view; counts cache {'cold' if args.cold else 'warm'}; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
     headers = {} if args.full else {"HX-Request": "true"}
+    if args.js:  # a browser that runs static/js/portal.js: whole pages load their counts afterwards
+        client.set_cookie("js", "1")
     print(f"{'view':48} {'p50 ms':>8} {'p95 ms':>8} {'KB':>6} {'counts p50':>11} {'counts p95':>11}")
     all_times, all_counts = [], []
     for view in VIEWS:

@@ -85,11 +85,14 @@ def _counts(f: queries.QueueFilter, compute: bool = True) -> dict[str, int] | No
 
 
 def _counts_inline(f: queries.QueueFilter) -> bool:
-    """Count within the page request? Asked for (``hitung=1``, the no-JavaScript link), or a whole
-    page (first visit, no JavaScript) without free text; htmx requests never wait for counting."""
+    """Count within the page request? When asked (``hitung=1``, the no-JavaScript link), or for a whole
+    page in a browser without JavaScript (no ``js`` cookie from static/js/portal.js) unless the view
+    has free text. htmx requests, and whole pages where JavaScript will fetch them, never wait."""
     if request.args.get("hitung") == "1":
         return True
-    return not wants_partial() and not queries.is_text_search(f)
+    if wants_partial() or request.cookies.get("js") == "1":
+        return False
+    return not queries.is_text_search(f)
 
 
 def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:

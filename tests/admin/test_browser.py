@@ -39,7 +39,7 @@ def test_verify_then_dispatch(live_server, page):
     cat_id = _seed(live_server)
     browser_login(page, live_server, "staf@uji.go.id", "Rahasia-12345")
     page.goto(live_server("/admin/"))
-    assert page.locator("#count-belum_terverifikasi").inner_text() == "1"
+    expect(page.locator("#count-belum_terverifikasi")).to_have_text("1")  # with JavaScript: after the rows
     page.click("a.act-open")
     page.wait_for_load_state()
     if page.js_enabled:

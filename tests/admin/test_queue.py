@@ -261,6 +261,16 @@ def test_whole_page_counts_inline_except_for_free_text(world, make, login_as):
     assert '<p id="counts-note" class="muted" hx-swap-oob="true"></p>' in loaded
 
 
+def test_whole_page_in_a_javascript_browser_loads_counts_after_the_rows(world, make, login_as):
+    make.complaint(tracking_no="1100005", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    client.set_cookie("js", "1")  # set by static/js/portal.js
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "#1100005" in page and 'class="count pending" id="count-belum_terverifikasi"' in page
+    assert _loader_url(page) == "/admin/jumlah"
+    assert 'id="count-belum_terverifikasi">1<' in client.get("/admin/?hitung=1").get_data(as_text=True)
+
+
 def test_counts_url_opened_directly_redirects_to_the_counted_queue(world, login_as):
     resp = login_as(world.kominfo).get("/admin/jumlah?opd=DPUPR&setelah=abc")
     assert resp.status_code == 303 and resp.headers["Location"] == "/admin/?hitung=1&opd=DPUPR"
