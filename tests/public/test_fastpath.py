@@ -221,3 +221,24 @@ def test_a_hit_writes_the_request_log_line_without_the_query(app, client, flask_
     fast = [rec for rec in lines if rec["logger"] == "portal.request" and rec["request_id"] == "fast1"]
     assert len(fast) == 1 and fast[0]["path"] == "/api/v1/stats" and fast[0]["status"] == 200
     assert "2020-01-01" not in buf.getvalue()
+
+
+@pytest.mark.app_config(PROXY_FIX=1, RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="2/minute", HSTS_ENABLED=True)
+def test_behind_the_proxy_the_fast_path_sees_the_client(app, make):
+    """ProxyFix wraps the fast path: the limit counts per forwarded client and HSTS follows the proxy's scheme."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    assert isinstance(app.wsgi_app, ProxyFix) and isinstance(app.wsgi_app.app, FastPath)
+    make.complaint(tracking_no="7770009")
+    db.session.commit()
+    client = app.test_client()
+    url = "/lacak/7770009"
+
+    def get(addr: str):
+        return client.get(url, headers={"X-Forwarded-For": addr, "X-Forwarded-Proto": "https"})
+
+    assert get("203.0.113.1").status_code == 200  # Flask renders and stores
+    hit = get("203.0.113.1")  # the fast path
+    assert hit.status_code == 200 and hit.headers["Strict-Transport-Security"]
+    assert get("203.0.113.1").status_code == 429  # the same client's third request
+    assert get("203.0.113.2").status_code == 200  # another client behind the same proxy
