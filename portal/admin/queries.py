@@ -384,36 +384,39 @@ def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
 
 
 def opd_choices() -> list[tuple[str, str]]:
-    """Active OPDs as ``(code, name)``, units indented under their agency."""
-    opds = db.session.scalars(sa.select(OPD).where(OPD.active.is_(True)).order_by(OPD.name)).all()
-    by_parent: dict[int | None, list[OPD]] = {}
-    ids = {o.id for o in opds}
-    for o in opds:
-        by_parent.setdefault(o.parent_id if o.parent_id in ids else None, []).append(o)
+    """Active OPDs as ``(code, name)``, units indented under their agency (rows, not ORM objects:
+    every queue page renders this list)."""
+    rows = db.session.execute(sa.select(OPD.id, OPD.code, OPD.name, OPD.parent_id)
+                              .where(OPD.active.is_(True)).order_by(OPD.name)).all()
+    ids = {r.id for r in rows}
+    by_parent: dict[int | None, list[Any]] = {}
+    for r in rows:
+        by_parent.setdefault(r.parent_id if r.parent_id in ids else None, []).append(r)
     out: list[tuple[str, str]] = []
 
     def walk(parent: int | None, depth: int) -> None:
-        for o in by_parent.get(parent, []):
-            out.append((o.code, ("— " * depth) + o.name))
-            walk(o.id, depth + 1)
+        for r in by_parent.get(parent, []):
+            out.append((r.code, ("— " * depth) + r.name))
+            walk(r.id, depth + 1)
 
     walk(None, 0)
     return out
 
 
 def category_choices(leaves_only: bool = False) -> list[tuple[int, str, int]]:
-    """Active categories as ``(id, path, effective norm)`` in path order."""
-    cats = db.session.scalars(sa.select(Category).where(Category.active.is_(True))
-                              .options(orm.selectinload(Category.children))
-                              .order_by(Category.path)).all()
-    by_id = {cat.id: cat for cat in cats}
+    """Active categories as ``(id, path, effective norm)`` in path order (a norm is inherited from the
+    nearest active ancestor that sets one; 14 working days when none does)."""
+    rows = db.session.execute(sa.select(Category.id, Category.parent_id, Category.path, Category.norm_days)
+                              .where(Category.active.is_(True)).order_by(Category.path)).all()
+    by_id = {r.id: r for r in rows}
+    parents = {r.parent_id for r in rows if r.parent_id is not None}
     out = []
-    for cat in cats:
-        if leaves_only and any(ch.active for ch in cat.children):
+    for r in rows:
+        if leaves_only and r.id in parents:
             continue
-        norm, node = None, cat
+        norm, node = None, r
         while node is not None and norm is None:
             norm = node.norm_days
             node = by_id.get(node.parent_id) if node.parent_id else None
-        out.append((cat.id, cat.path, norm or 14))
+        out.append((r.id, r.path, norm or 14))
     return out

@@ -228,7 +228,8 @@ def clear_local() -> None:
         _gen_memo.clear()
 
 
-_WATCHED = ("complaint", "followup", "complaint_event", "reporter")
+#: tables whose changes show on cached pages: complaints, and the names and settings printed beside them
+_WATCHED = ("complaint", "followup", "complaint_event", "reporter", "opd", "category", "setting")
 
 
 def _after_flush(session, _ctx) -> None:

@@ -134,3 +134,30 @@ def test_a_rare_word_gathers_its_matches_first(world, make):
     cte = [s for s in statements if "text_match" in s]
     assert len(cte) == 1
     assert ("AS MATERIALIZED" in cte[0]) == (db.engine.dialect.name == "postgresql")
+
+
+def test_choice_lists_tree_norms_and_leaves(make):
+    """The filter and action lists: units under their agency, inherited norms, inactive ones left out."""
+    dinas = make.opd("DPU", "Dinas Pekerjaan Umum")
+    make.opd("UPT", "UPT Jalan", parent=dinas)
+    make.opd("OLD", "Dinas Lama", active=False)
+    make.opd("BAPENDA", "Badan Pendapatan")
+    top = make.category("Infrastruktur", norm_days=60)
+    make.category("Infrastruktur > Jalan", norm_days=None)
+    make.category("Infrastruktur > Lampu", norm_days=5)
+    gone = make.category("Infrastruktur > Jembatan", norm_days=None)
+    gone.active = False
+    make.category("Lain-lain", norm_days=None)
+    db.session.flush()
+    assert queries.opd_choices() == [("BAPENDA", "Badan Pendapatan"), ("DPU", "Dinas Pekerjaan Umum"),
+                                     ("UPT", "— UPT Jalan")]
+    choices = queries.category_choices()
+    assert choices[0] == (top.id, "Infrastruktur", 60)
+    assert [(path, norm) for _id, path, norm in choices] == [
+        ("Infrastruktur", 60), ("Infrastruktur > Jalan", 60),  # inherited from its parent
+        ("Infrastruktur > Lampu", 5), ("Lain-lain", 14)]  # nobody sets one: 14
+    assert [path for _id, path, _n in queries.category_choices(leaves_only=True)] == [
+        "Infrastruktur > Jalan", "Infrastruktur > Lampu", "Lain-lain"]
+    gone.active = True
+    db.session.flush()
+    assert "Infrastruktur > Jembatan" in [p for _i, p, _n in queries.category_choices(leaves_only=True)]

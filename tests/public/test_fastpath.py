@@ -129,6 +129,17 @@ def test_a_change_reaches_a_page_the_fast_path_was_serving(client, flask_side, t
     assert flask_side.calls == [url, url]
 
 
+def test_renaming_an_opd_reaches_cached_pages_at_once(client, flask_side, tracked):
+    url = f"/lacak/{tracked.tracking_no}"
+    old = tracked.opd.name
+    assert old in client.get(url).get_data(as_text=True)
+    client.get(url)
+    tracked.opd.name = "Dinas PUPR (nama baru)"
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "Dinas PUPR (nama baru)" in html and old not in html
+
+
 def test_another_workers_write_is_seen_through_the_shared_generation(app, client, flask_side, tracked, tmp_path):
     app.config["CACHE_DIR"] = str(tmp_path)
     url = f"/lacak/{tracked.tracking_no}"
