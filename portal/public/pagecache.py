@@ -18,7 +18,9 @@ Two ways in:
   selection or view dispatch — with the same headers (security headers, request id) and the same
   shared rate limit (``RATELIMIT_PUBLIC``) for the views under ``public_limit``. Anything else (a
   miss, a cookie, a breached limit) goes to Flask unchanged. This is what lets a cached tracking page
-  answer at about the speed of a bare Flask endpoint (docs/BENCHMARKS.md).
+  answer at about the speed of a bare Flask endpoint (docs/BENCHMARKS.md). One difference: a hit
+  answered here carries no ``X-RateLimit-*`` headers (reading the window back would cost a second
+  storage call per request); the request still counts, and the 429 comes from Flask with them.
 """
 
 from __future__ import annotations
