@@ -79,7 +79,9 @@ def _conditional(resp: Response, etag: str, at: float, environ: dict) -> Respons
     resp.set_etag(etag)
     resp.last_modified = dt.datetime.fromtimestamp(int(at), dt.UTC)
     resp.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate (cheap: 304)
-    return resp.make_conditional(environ)
+    resp = resp.make_conditional(environ)
+    del resp.headers["Date"]  # make_conditional adds one; the server (gunicorn) sends its own
+    return resp
 
 
 def anonymous_cache(view):

@@ -71,6 +71,7 @@ def test_a_cached_page_is_answered_before_flask_with_the_same_response(client, f
         assert again.headers[name]
     assert again.headers["Cache-Control"] == "public, no-cache"
     assert int(again.headers["Content-Length"]) == len(again.get_data())
+    assert "Date" not in first.headers and "Date" not in again.headers  # the server adds one, once
 
 
 def test_conditional_and_head_requests_on_a_hit(client, flask_side, tracked):
