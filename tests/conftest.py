@@ -257,6 +257,7 @@ def live_server(tmp_path):
     application = create_app(config)
     with application.app_context():
         db.create_all()
+        cache.clear_local()  # a new database: nothing another test's app cached in this process applies
     server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -68,38 +68,55 @@ def can_act() -> bool:
 
 # --- the queue ---------------------------------------------------------------------------------
 
-def _counts(f: queries.QueueFilter, compute: bool = True) -> dict[str, int] | None:
-    """The tab counts under ``f``'s filters, cached per data generation.
+#: seconds the last counts of a view are kept, to show (marked as updating) while new ones are made
+LAST_COUNTS_SECONDS = 3600
 
-    ``compute=False`` only looks in the cache: ``None`` when they are not there yet. Counting reads
-    every open complaint that matches (index-only, but ~50 ms at 1M, and a common free-text word
-    reads its matching rows): so a queue page never waits for it — the rows come first and the
-    counts follow in their own request (:func:`queue_counts`).
-    """
-    key = "queue-counts:" + today_wib().isoformat() + ":" + "&".join(
+
+def _counts_key(f: queries.QueueFilter) -> str:
+    return "queue-counts:" + today_wib().isoformat() + ":" + "&".join(
         f"{k}={v}" for k, v in sorted(f.args(setelah=None, tab="belum_terverifikasi").items()))
-    if not compute:
-        return cache.peek(key)
-    ttl = current_app.config.get("STATS_CACHE_SECONDS", 30)
-    return cache.cached(key, ttl, lambda: queries.counts(f))
 
 
-def _counts_inline(f: queries.QueueFilter) -> bool:
-    """Count within the page request? When asked (``hitung=1``, the no-JavaScript link), or for a whole
-    page in a browser without JavaScript (no ``js`` cookie from static/js/portal.js) unless the view
-    has free text. htmx requests, and whole pages where JavaScript will fetch them, never wait."""
+def _counts(f: queries.QueueFilter) -> dict[str, int]:
+    """The tab counts under ``f``'s filters, for the current data generation (cached), remembered as
+    the view's last counts too."""
+    key = _counts_key(f)
+    counts = cache.cached(key, current_app.config.get("STATS_CACHE_SECONDS", 30), lambda: queries.counts(f))
+    cache.set(f"{key}:last", counts, LAST_COUNTS_SECONDS)
+    return counts
+
+
+def _page_counts(f: queries.QueueFilter) -> tuple[dict[str, int] | None, bool]:
+    """``(counts, fresh)`` for a queue page, which never waits for counting when it can help it.
+
+    Counting reads every open complaint that matches (index-only, but ~50 ms at 1M, and a common
+    free-text word reads its matching rows). So the page shows the counts of the current data
+    generation when they are cached; else the view's last counts, marked as updating; else none —
+    and the counts follow in their own request (:func:`queue_counts`, fetched by htmx after the rows).
+    Counted here only when asked (``hitung=1``, the no-JavaScript link) or for a whole page in a
+    browser without JavaScript (no ``js`` cookie from static/js/portal.js) that has nothing to show
+    yet and no free text.
+    """
     if request.args.get("hitung") == "1":
-        return True
-    if wants_partial() or request.cookies.get("js") == "1":
-        return False
-    return not queries.is_text_search(f)
+        return _counts(f), True
+    key = _counts_key(f)
+    fresh = cache.peek(key)
+    if fresh is not None:
+        return fresh, True
+    last = cache.get(f"{key}:last")
+    if last is not None or wants_partial() or request.cookies.get("js") == "1" or queries.is_text_search(f):
+        return last, False
+    return _counts(f), True
 
 
 def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
+    page = queries.page(f)
+    counts, counts_fresh = _page_counts(f)
     return {
         "f": f,
-        "page": queries.page(f),
-        "counts": _counts(f, compute=_counts_inline(f)),
+        "page": page,
+        "counts": counts,
+        "counts_fresh": counts_fresh,
         "tabs": queries.TABS,
         "sorts": queries.SORTS,
         "opd_choices": queries.opd_choices(),

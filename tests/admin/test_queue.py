@@ -285,3 +285,42 @@ def test_counts_roles(world, login_as, role, status):
 
 def test_counts_need_sign_in(client):
     assert client.get("/admin/jumlah", headers=HX).status_code in (302, 401)
+
+
+def test_after_a_change_the_last_counts_show_marked_as_updating(world, make, login_as, monkeypatch):
+    make.complaint(tracking_no="1100006", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    client.get("/admin/jumlah", headers=HX)  # counted once
+    make.complaint(tracking_no="1100007", submitted_at=recent(1))
+    db.session.commit()  # a change: those counts are no longer current
+    counted = []
+    real = queries.counts
+    monkeypatch.setattr(queries, "counts", lambda f, today=None: counted.append(f) or real(f, today))
+    frag = client.get("/admin/", headers=HX).get_data(as_text=True)
+    assert counted == [] and "#1100007" in frag
+    # the last counts, marked as updating, and the loader that brings the new ones
+    assert 'class="count pending" id="count-belum_terverifikasi">1<' in frag
+    assert "1 laporan" in frag and "Jumlah per tahap sedang diperbarui." in frag and "Perbarui jumlah" in frag
+    assert _loader_url(frag) == "/admin/jumlah"
+    counts = client.get("/admin/jumlah", headers=HX).get_data(as_text=True)
+    assert 'id="count-belum_terverifikasi" hx-swap-oob="true">2<' in counts and len(counted) == 1
+    frag = client.get("/admin/", headers=HX).get_data(as_text=True)
+    assert 'class="count" id="count-belum_terverifikasi">2<' in frag and _loader_url(frag) is None
+
+
+def test_without_javascript_a_whole_page_counts_only_when_it_has_nothing_to_show(world, make, login_as,
+                                                                                 monkeypatch):
+    make.complaint(tracking_no="1100008", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    counted = []
+    real = queries.counts
+    monkeypatch.setattr(queries, "counts", lambda f, today=None: counted.append(f) or real(f, today))
+    page = client.get("/admin/").get_data(as_text=True)
+    assert len(counted) == 1 and 'class="count" id="count-belum_terverifikasi">1<' in page  # first view
+    make.complaint(tracking_no="1100009", submitted_at=recent(1))
+    db.session.commit()
+    page = client.get("/admin/").get_data(as_text=True)
+    assert len(counted) == 1 and 'class="count pending" id="count-belum_terverifikasi">1<' in page
+    assert '<a href="/admin/?hitung=1">Perbarui jumlah</a>' in page
+    page = client.get("/admin/?hitung=1").get_data(as_text=True)
+    assert len(counted) == 2 and 'class="count" id="count-belum_terverifikasi">2<' in page
