@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import gettext as _
+
 from portal.complaints.models import (
     DEFAULT_NORM,
     NORMS,
@@ -112,7 +114,7 @@ def _set_status(complaint: Complaint, dst: Status, actor: User | None, *, note: 
                 at: dt.datetime | None = None) -> ComplaintEvent:
     src = complaint.status
     if not can_transition(src, dst):
-        raise TransitionError(f"{src.label} → {dst.label}")
+        raise TransitionError(_("%(src)s → %(dst)s", src=_(src.label), dst=_(dst.label)))
     complaint.status = dst
     return record_event(complaint, kind, actor, from_status=src, to_status=dst, note=note,
                         public=True, changes=changes, at=at)
@@ -123,7 +125,7 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
            note: str | None = None) -> None:
     """Screen and classify a complaint (the admin's 3-working-day step)."""
     if complaint.status != S.BELUM_TERVERIFIKASI:
-        raise TransitionError(f"{complaint.status.label}: sudah diverifikasi")
+        raise TransitionError(_("%(status)s: sudah diverifikasi", status=_(complaint.status.label)))
     changes: dict[str, Any] = {}
     if type is not None and type != complaint.type:
         changes["type"] = [complaint.type.value, type.value]
@@ -133,7 +135,7 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
         complaint.category = category
     norm = norm_days or (category.effective_norm() if category else None) or complaint.norm_days
     if norm not in NORMS:
-        raise TransitionError(f"norma {norm} hari kerja tidak dikenal")
+        raise TransitionError(_("norma %(n)s hari kerja tidak dikenal", n=norm))
     if norm != complaint.norm_days:
         changes["norm_days"] = [complaint.norm_days, norm]
         complaint.norm_days = norm
@@ -149,7 +151,7 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
 def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = None) -> None:
     """Send (disposisi) a complaint to an OPD; also re-dispatches a returned one."""
     if not opd.active:
-        raise TransitionError(f"{opd.name} tidak aktif")
+        raise TransitionError(_("%(opd)s tidak aktif", opd=opd.name))
     now = utcnow()
     if complaint.status == S.BELUM_TERVERIFIKASI:
         if complaint.verified_at is None:
@@ -163,11 +165,11 @@ def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = 
                         changes={"opd": [old, opd.code]}, at=now)
         else:
             if complaint.opd_id == opd.id and complaint.returned_at is None:
-                raise TransitionError(f"sudah didisposisikan ke {opd.name}")
+                raise TransitionError(_("sudah didisposisikan ke %(opd)s", opd=opd.name))
             record_event(complaint, "dispatched", actor, changes={"opd": [old, opd.code]},
                          note=note, public=True, at=now)
     else:
-        raise TransitionError(f"{complaint.status.label}: tidak dapat didisposisikan")
+        raise TransitionError(_("%(status)s: tidak dapat didisposisikan", status=_(complaint.status.label)))
     complaint.opd = opd
     complaint.opd_id = opd.id
     complaint.dispatched_at = now
@@ -182,9 +184,9 @@ def add_followup(complaint: Complaint, actor: User | None, text: str, *,
     """Post a follow-up (tindak lanjut); moves the complaint to Proses, or Selesai."""
     text = (text or "").strip()
     if not text:
-        raise TransitionError("tindak lanjut tidak boleh kosong")
+        raise TransitionError(_("tindak lanjut tidak boleh kosong"))
     if complaint.status not in (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.SELESAI):
-        raise TransitionError(f"{complaint.status.label}: tidak dapat ditindaklanjuti")
+        raise TransitionError(_("%(status)s: tidak dapat ditindaklanjuti", status=_(complaint.status.label)))
     now = at or utcnow()
     fu = FollowUp(complaint=complaint, opd_id=complaint.opd_id, author_id=actor.id if actor else None,
                   text=text, created_at=now, source=source)
@@ -209,7 +211,7 @@ def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
            kind: str = "status") -> None:
     """Close as Selesai; only a complaint with a follow-up can be finished."""
     if complaint.first_followup_at is None and not complaint.followups:
-        raise TransitionError("Selesai memerlukan tindak lanjut")
+        raise TransitionError(_("Selesai memerlukan tindak lanjut"))
     _set_status(complaint, S.SELESAI, actor, note=note, kind=kind)
     complaint.finished_at = utcnow()
 
@@ -217,7 +219,7 @@ def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
 def postpone(complaint: Complaint, actor: User, reason: str) -> None:
     """Tunda: e.g. incomplete files, waiting for the reporter."""
     if not reason.strip():
-        raise TransitionError("alasan penundaan wajib diisi")
+        raise TransitionError(_("alasan penundaan wajib diisi"))
     _set_status(complaint, S.TUNDA, actor, note=reason.strip())
     complaint.status_reason = reason.strip()
 
@@ -226,11 +228,11 @@ def archive(complaint: Complaint, actor: User, reason: str,
             duplicate_of: Complaint | None = None) -> None:
     """Arsip: unclear, duplicate, out of scope."""
     if not reason.strip():
-        raise TransitionError("alasan pengarsipan wajib diisi")
+        raise TransitionError(_("alasan pengarsipan wajib diisi"))
     changes = {}
     if duplicate_of is not None:
         if duplicate_of.id == complaint.id:
-            raise TransitionError("laporan tidak dapat menjadi duplikat dirinya sendiri")
+            raise TransitionError(_("laporan tidak dapat menjadi duplikat dirinya sendiri"))
         complaint.duplicate_of = duplicate_of
         complaint.duplicate_of_id = duplicate_of.id
         changes["duplicate_of"] = [None, duplicate_of.tracking_no]
@@ -252,7 +254,7 @@ def reopen(complaint: Complaint, actor: User, note: str | None = None) -> None:
         else:
             dst = S.BELUM_TERVERIFIKASI
     else:
-        raise TransitionError(f"{complaint.status.label}: tidak dapat dibuka kembali")
+        raise TransitionError(_("%(status)s: tidak dapat dibuka kembali", status=_(complaint.status.label)))
     _set_status(complaint, dst, actor, note=note, kind="reopened")
     complaint.finished_at = None
     complaint.duplicate_of_id = None
@@ -262,9 +264,9 @@ def reopen(complaint: Complaint, actor: User, note: str | None = None) -> None:
 def return_to_admin(complaint: Complaint, actor: User, reason: str) -> None:
     """Bukan kewenangan: the OPD hands it back to Kominfo for re-dispatch, history kept."""
     if not reason.strip():
-        raise TransitionError("alasan pengembalian wajib diisi")
+        raise TransitionError(_("alasan pengembalian wajib diisi"))
     if complaint.status not in (S.BELUM_DITINDAKLANJUTI, S.PROSES) or complaint.opd_id is None:
-        raise TransitionError(f"{complaint.status.label}: tidak dapat dikembalikan")
+        raise TransitionError(_("%(status)s: tidak dapat dikembalikan", status=_(complaint.status.label)))
     old = complaint.opd.code if complaint.opd else None
     src = complaint.status
     complaint.status = S.BELUM_DITINDAKLANJUTI

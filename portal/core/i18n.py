@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_decimal
 
 from portal.core.timeutil import to_wib
@@ -14,6 +14,10 @@ MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Ag
 
 
 def select_locale() -> str:
+    """``?lang=``, then the visitor's choice (session), else Indonesian — and Indonesian outside a
+    request (CLI commands, jobs), where messages still go through gettext."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     langs = current_app.config["LANGUAGES"]
     lang = request.args.get("lang")
     if lang in langs:

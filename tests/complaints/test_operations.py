@@ -1,5 +1,6 @@
 import datetime as dt
 
+import flask_babel
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
@@ -134,3 +135,21 @@ def test_deadline_states(make):
     rows = {d["key"]: d for d in ops.deadlines(c, dt.date(2025, 2, 7))}
     assert rows["verifikasi"]["state"] == "overdue"
     assert ops.deadline_state(dt.date(2025, 3, 1), dt.date(2025, 2, 3)) == "on_time"
+
+
+def test_refusals_speak_the_users_language(app, make):
+    """A refused action explains itself in the UI language (msgids are Indonesian)."""
+    c = make.complaint(status="proses", opd=make.opd())
+    staff = make.user("kominfo")
+    for lang, want in (("id", "Proses: sudah diverifikasi"), ("en", ": already verified")):
+        flask_babel.refresh()  # tests share one app context; a real request starts without a locale
+        with app.test_request_context(f"/?lang={lang}"), pytest.raises(ops.TransitionError) as exc:
+            ops.verify(c, staff)
+        assert want in str(exc.value) and ("sudah" in str(exc.value)) == (lang == "id")
+    with app.test_request_context("/?lang=en"), pytest.raises(ops.TransitionError) as exc:
+        ops.postpone(c, staff, reason="  ")
+    assert str(exc.value) == "a reason for postponing is required"
+    flask_babel.refresh()
+    # outside a request (CLI commands, jobs): Indonesian, never a "working outside of request" error
+    with pytest.raises(ops.TransitionError, match=r"^alasan penundaan wajib diisi$"):
+        ops.postpone(c, staff, reason="")
