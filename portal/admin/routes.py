@@ -81,9 +81,13 @@ def _counts(f: queries.QueueFilter) -> dict[str, int]:
     """The tab counts under ``f``'s filters, for the current data generation (cached), remembered as
     the view's last counts too."""
     key = _counts_key(f)
-    counts = cache.cached(key, current_app.config.get("STATS_CACHE_SECONDS", 30), lambda: queries.counts(f))
-    cache.set(f"{key}:last", counts, LAST_COUNTS_SECONDS)
-    return counts
+
+    def count() -> dict[str, int]:
+        counts = queries.counts(f)
+        cache.set(f"{key}:last", counts, LAST_COUNTS_SECONDS)
+        return counts
+
+    return cache.cached(key, current_app.config.get("STATS_CACHE_SECONDS", 30), count)
 
 
 def _page_counts(f: queries.QueueFilter) -> tuple[dict[str, int] | None, bool]:

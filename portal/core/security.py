@@ -47,12 +47,12 @@ HEADERS = (
 )
 
 
-def apply_headers(headers, hsts: bool) -> None:
-    """The security headers (and HSTS when the request came over HTTPS with ``HSTS_ENABLED``)."""
-    for name, value in HEADERS:
-        headers.setdefault(name, value)
-    if hsts:
-        headers.setdefault("Strict-Transport-Security", HSTS)
+def security_headers(config, secure: bool) -> tuple[tuple[str, str], ...]:
+    """The security headers of a response; HSTS too when the request came over HTTPS (``secure``) and
+    ``HSTS_ENABLED`` is on. Used by the after-request hook and by the public cache's fast path."""
+    if secure and config.get("HSTS_ENABLED"):
+        return (*HEADERS, ("Strict-Transport-Security", HSTS))
+    return HEADERS
 
 
 def init_app(app: Flask) -> None:
@@ -95,7 +95,8 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         h = resp.headers
-        apply_headers(h, bool(app.config.get("HSTS_ENABLED")) and request.is_secure)
+        for name, value in security_headers(app.config, request.is_secure):
+            h.setdefault(name, value)
         try:
             signed_in = current_user.is_authenticated
         except Exception:  # outside a request with a user loader (e.g. errors before login set-up)

@@ -41,6 +41,7 @@ from werkzeug.utils import get_content_type
 
 from portal.core import cache, logs, security
 from portal.core.auth import partial_request
+from portal.public.limits import LIMITED_ATTR, within_public_limit
 
 #: headers of the original response that are replayed from the cache
 _KEEP = ("Content-Security-Policy", "Vary")
@@ -68,17 +69,26 @@ def _ttl() -> int:
     return int(current_app.config.get("STATS_CACHE_SECONDS", 30))
 
 
+def _modified(entry: dict) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(entry["at"]), dt.UTC)
+
+
+def _validators(entry: dict) -> list[tuple[str, str]]:
+    """ETag, Last-Modified and Cache-Control of a cached response: store, but revalidate (cheap: 304)."""
+    return [("ETag", quote_etag(entry["etag"])), ("Last-Modified", http_date(_modified(entry))),
+            ("Cache-Control", "public, no-cache")]
+
+
 def _replay(entry: dict, environ: dict) -> Response:
     resp = Response(entry["body"], status=200, mimetype=entry["mimetype"])
     for name, value in entry["headers"]:
         resp.headers.add(name, value)
-    return _conditional(resp, entry["etag"], entry["at"], environ)
+    return _conditional(resp, entry, environ)
 
 
-def _conditional(resp: Response, etag: str, at: float, environ: dict) -> Response:
-    resp.set_etag(etag)
-    resp.last_modified = dt.datetime.fromtimestamp(int(at), dt.UTC)
-    resp.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate (cheap: 304)
+def _conditional(resp: Response, entry: dict, environ: dict) -> Response:
+    for name, value in _validators(entry):
+        resp.headers[name] = value
     resp = resp.make_conditional(environ)
     del resp.headers["Date"]  # make_conditional adds one; the server (gunicorn) sends its own
     return resp
@@ -108,7 +118,7 @@ def anonymous_cache(view):
             "at": time.time(),
         }
         cache.set(key, entry, _ttl())
-        return _conditional(resp, entry["etag"], entry["at"], request.environ)
+        return _conditional(resp, entry, request.environ)
 
     setattr(wrapper, CACHED_ATTR, True)
     return wrapper
@@ -135,8 +145,6 @@ class FastPath:
     def views(self) -> dict[str, bool]:
         """Endpoints served by :func:`anonymous_cache`, read once the blueprints are registered."""
         if self._views is None:
-            from portal.public.limits import LIMITED_ATTR
-
             self._views = {name: bool(getattr(fn, LIMITED_ATTR, False))
                            for name, fn in self.app.view_functions.items() if getattr(fn, CACHED_ATTR, False)}
         return self._views
@@ -189,17 +197,15 @@ class FastPath:
 
     def _response(self, entry: dict, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
         """Status, headers and body of a hit: what :func:`_replay` plus Flask's after-request hooks send."""
-        at = dt.datetime.fromtimestamp(int(entry["at"]), dt.UTC)
-        headers = [*entry["headers"], ("ETag", quote_etag(entry["etag"])), ("Last-Modified", http_date(at)),
-                   ("Cache-Control", "public, no-cache")]
         own = {name.lower() for name, _ in entry["headers"]}
-        headers += [(name, value) for name, value in security.HEADERS if name.lower() not in own]
-        if self.app.config.get("HSTS_ENABLED") and environ.get("wsgi.url_scheme") == "https":
-            headers.append(("Strict-Transport-Security", security.HSTS))
-        headers.append(("X-Request-ID", logs.request_id(environ.get("HTTP_X_REQUEST_ID", ""))))
+        secure = environ.get("wsgi.url_scheme") == "https"
+        headers = [*entry["headers"], *_validators(entry),
+                   *((name, value) for name, value in security.security_headers(self.app.config, secure)
+                     if name.lower() not in own),
+                   ("X-Request-ID", logs.request_id(environ.get("HTTP_X_REQUEST_ID", "")))]
         conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
         if conditional and not is_resource_modified(environ, etag=entry["etag"],
-                                                    last_modified=at):
+                                                    last_modified=_modified(entry)):
             return "304 NOT MODIFIED", headers, b""
         body = entry["body"].encode()
         headers[:0] = [("Content-Type", get_content_type(entry["mimetype"], "utf-8")),
@@ -224,8 +230,6 @@ class FastPath:
 
     def _within_limit(self, environ: dict) -> bool:
         """Count the hit against the shared public limit, exactly as Flask-Limiter's ``public_limit`` does."""
-        from portal.public.limits import within_public_limit
-
         try:
             return within_public_limit(environ.get("REMOTE_ADDR") or "127.0.0.1")
         except Exception:  # storage down: let Flask-Limiter (with its in-memory fallback) decide

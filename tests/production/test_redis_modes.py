@@ -17,6 +17,7 @@ from portal.core import cache, jobs
 from portal.core.models import Job, OutboxMessage
 from portal.extensions import db
 from tests.production.conftest import TEST_REDIS_URL
+from tests.public.test_fastpath import Recorder
 
 
 def _redis():
@@ -77,9 +78,9 @@ def test_cached_public_hits_share_cache_and_limit(mode_app, make):
     c = make.complaint(tracking_no="8880001")
     db.session.commit()
     fast = mode_app.wsgi_app
-    reached = []
-    inner = fast.wsgi_app
-    fast.wsgi_app = lambda environ, start: reached.append(environ["PATH_INFO"]) or inner(environ, start)
+    recorder = Recorder(fast.wsgi_app)
+    reached = recorder.calls
+    fast.wsgi_app = recorder
     try:
         client = mode_app.test_client()
         url = f"/lacak/{c.tracking_no}"
@@ -89,7 +90,7 @@ def test_cached_public_hits_share_cache_and_limit(mode_app, make):
         assert client.get(url).status_code == 200
         assert client.get(url).status_code == 429
     finally:
-        fast.wsgi_app = inner
+        fast.wsgi_app = recorder.inner
     if mode_app.config["REDIS_URL"]:
         assert reached == [url, url]  # the second worker's hit came from Redis; the 4th is Flask's 429
         assert _redis().keys("portal:c:pub:page:public.lacak:*")
