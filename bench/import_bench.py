@@ -97,7 +97,7 @@ def reset(url: str) -> None:
 def child(url: str, path: str) -> None:
     """Run one import in this (fresh) process and print its figures."""
     from portal import create_app
-    from portal.complaints import importer
+    from portal.complaints.importing import importer
     from portal.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})

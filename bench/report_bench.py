@@ -29,8 +29,9 @@ def run_child(url: str) -> dict:
     from portal import create_app
     from portal.core.timeutil import today_wib
     from portal.extensions import db
-    from portal.meetings import report, report_ops
     from portal.meetings.models import Meeting, MeetingMode, MeetingStatus
+    from portal.meetings.report import build as report
+    from portal.meetings.report import operations as report_ops
 
     app = create_app(bench_config(url))
     with app.app_context():

@@ -16,7 +16,7 @@ MODEL_MODULES = (
     "portal.core.models",
     "portal.complaints.models",
     "portal.meetings.models",
-    "portal.meetings.report_models",
+    "portal.meetings.report.models",
 )
 
 

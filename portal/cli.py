@@ -122,7 +122,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_data)
     from portal.admin import cli as admin_cli
-    from portal.complaints import cli as complaints_cli
+    from portal.complaints.importing import cli as complaints_cli
     from portal.meetings import cli as meetings_cli
 
     complaints_cli.register(app)

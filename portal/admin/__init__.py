@@ -1,11 +1,17 @@
-"""Kominfo workspace and OPD liaison pages.
+"""Staff pages, one subpackage per audience.
 
-Route modules by area: ``routes`` (Kominfo workspace, queues, settings), ``opd_desk`` (OPD liaison
-pages), ``intake`` (import and staff entry), ``apikeys`` (Open311 keys).
+``workspace`` (Kominfo queue, complaint page, bulk actions), ``desk`` (OPD liaison pages), ``intake``
+(import and staff entry), ``settings`` (people, OPDs, categories, holidays, Open311 API keys).
 """
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from portal.admin import apikeys, intake, opd_desk, routes  # noqa: E402,F401
+# registration order as before the move: API keys, intake, OPD desk, workspace (which adds settings)
+# isort: off
+from portal.admin.settings import apikeys as _apikeys  # noqa: E402,F401
+from portal.admin.intake import routes as _intake  # noqa: E402,F401
+from portal.admin.desk import routes as _desk  # noqa: E402,F401
+from portal.admin.workspace import routes as _workspace  # noqa: E402,F401
+# isort: on

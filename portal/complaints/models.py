@@ -141,7 +141,7 @@ class Complaint(db.Model):
         sa.Index("ix_complaint_opd_status", "opd_id", "status", "submitted_at"),
         # deadlines (daily job) and the queue's tab counts: index-only with returned_at (migration 0009)
         sa.Index("ix_complaint_due", "status", "due_date", postgresql_include=["returned_at"]),
-        # Kominfo queue (portal/admin/queries.py): every tab walks the open complaints in
+        # Kominfo queue (portal/admin/workspace/queries.py): every tab walks the open complaints in
         # (submitted_at, id) order and filters on index tuples only (covering, index-only scan).
         sa.Index("ix_complaint_queue", "submitted_at", "id",
                  postgresql_include=list(QUEUE_INCLUDE), postgresql_where=sa.text(OPEN_SQL),

@@ -1,6 +1,6 @@
 """Rakor (coordination meetings): planning, invitations, attendance, minutes, actions, the report.
 
-Route modules: ``routes``, ``rsvp`` and ``actions`` (issue 7) and ``report_routes`` (the compiled
+Route modules: ``routes``, ``rsvp`` and ``actions`` (issue 7) and ``report.routes`` (the compiled
 report, issue 8).
 """
 
@@ -8,4 +8,9 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from portal.meetings import actions, report_routes, routes, rsvp  # noqa: E402,F401
+# registration order as before the move
+# isort: off
+from portal.meetings import actions  # noqa: E402,F401
+from portal.meetings.report import routes as report_routes  # noqa: E402,F401
+from portal.meetings import routes, rsvp  # noqa: E402,F401
+# isort: on

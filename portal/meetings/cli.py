@@ -99,7 +99,7 @@ def remind(meeting_id: int | None, to_all: bool) -> None:
 
 def register(app: Flask) -> None:
     """Add ``meeting …`` (issue 7) and ``report …`` (issue 8) commands to ``app.cli``."""
-    from portal.meetings import report_cli
+    from portal.meetings.report import cli as report_cli
 
     app.cli.add_command(meeting_cli)
     report_cli.register(app)

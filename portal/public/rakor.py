@@ -12,7 +12,7 @@ from flask import Response, abort
 from portal.core.render import render
 from portal.extensions import db
 from portal.meetings.models import Meeting
-from portal.meetings.report_models import RakorReport, ReportStatus
+from portal.meetings.report.models import RakorReport, ReportStatus
 from portal.public import bp
 
 

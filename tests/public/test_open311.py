@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import sqlalchemy as sa
 
-from portal.admin.apikeys import issue, revoke
+from portal.admin.settings.apikeys import issue, revoke
 from portal.complaints.models import Complaint, ComplaintEvent, Status
 from portal.core.db import utcnow
 from portal.extensions import db

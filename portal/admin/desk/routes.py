@@ -20,7 +20,7 @@ from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.admin import bp
-from portal.admin.opd_forms import DeleteForm, FollowUpForm, ReturnForm, TemplateForm
+from portal.admin.desk.forms import DeleteForm, FollowUpForm, ReturnForm, TemplateForm
 from portal.complaints import operations as ops
 from portal.complaints.models import AnswerTemplate, Attachment, Complaint, FollowUp, Status
 from portal.core import uploads
@@ -119,7 +119,7 @@ def opd_home():
         start = (min(page, pages) - 1) * size
         groups.append({"stage": stage, "total": len(items), "rows": items[start:start + size],
                        "page": min(page, pages), "pages": pages})
-    return render("admin/opd_home.html", opd=current_user.opd, groups=groups, counts=counts, only=only,
+    return render("admin/desk/home.html", opd=current_user.opd, groups=groups, counts=counts, only=only,
                   actions=[] if only else actions_for_opd(scope), today=today_wib())
 
 
@@ -151,7 +151,7 @@ def _complaint_page(c: Complaint, *, fu_form: FollowUpForm | None = None, ret_fo
     today = today_wib()
     deadlines = [d for d in ops.deadlines(c, today, get_calendar()) if d["key"] != "verifikasi"]
     return render(
-        "admin/opd/complaint.html", partial="admin/opd/_complaint.html", status=status,
+        "admin/desk/complaint.html", partial="admin/desk/_complaint.html", status=status,
         c=c, deadlines=deadlines, timeline=_timeline(c),
         reporter=None if c.is_anonymous else c.reporter,
         fu_form=fu_form or _followup_form(c), ret_form=ret_form or ReturnForm(formdata=None, version=c.version),
@@ -197,7 +197,7 @@ def opd_template_text(tracking_no: str):
     if not wants_partial():
         return redirect(url_for("admin.opd_complaint", tracking_no=c.tracking_no, template=template_id,
                                 _anchor="tindak-lanjut"), code=303)
-    return render("admin/opd/_followup_text.html", fu_form=_followup_form(c, tpl.body if tpl else ""))
+    return render("admin/desk/_followup_text.html", fu_form=_followup_form(c, tpl.body if tpl else ""))
 
 
 def _done(c: Complaint, message: str):
@@ -289,7 +289,7 @@ def opd_return(tracking_no: str):
 
 
 def _templates_page(form: TemplateForm | None = None, status: int = 200):
-    return render("admin/opd/templates.html", partial="admin/opd/_templates.html", status=status,
+    return render("admin/desk/templates.html", partial="admin/desk/_templates.html", status=status,
                   templates=_templates(), form=form or TemplateForm(formdata=None))
 
 
@@ -327,8 +327,8 @@ def opd_template_edit(template_id: int):
             db.session.commit()
             flash(_("Template jawaban diperbarui."), "success")
             return htmx_redirect("admin.opd_templates")
-        return render("admin/opd/template_edit.html", tpl=tpl, form=form, status=422)
-    return render("admin/opd/template_edit.html", tpl=tpl, form=form)
+        return render("admin/desk/template_edit.html", tpl=tpl, form=form, status=422)
+    return render("admin/desk/template_edit.html", tpl=tpl, form=form)
 
 
 @bp.post("/opd/template/<int:template_id>/hapus")

@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp
-from portal.admin.intake_forms import ActionForm, StaffEntryForm, UploadForm
-from portal.complaints import entry, importer
+from portal.admin.intake.forms import ActionForm, StaffEntryForm, UploadForm
+from portal.complaints import entry
+from portal.complaints.importing import importer
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Gender, ImportBatch
 from portal.core import jobs
 from portal.core.auth import get_complaint_or_404, get_or_404, role_required
@@ -77,7 +78,7 @@ def intake_upload():
     db.session.add(batch)
     db.session.commit()
     batch_id = batch.id
-    job = jobs.enqueue("import-preview", "portal.complaints.importer.preview_job", batch_id,
+    job = jobs.enqueue("import-preview", "portal.complaints.importing.importer.preview_job", batch_id,
                        user_id=current_user.id)
     batch = db.session.get(ImportBatch, batch_id)
     batch.job_id = job.id
@@ -139,7 +140,7 @@ def intake_confirm(batch_id: int):
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
     batch.status = "pending"
     db.session.commit()
-    job = jobs.enqueue("import", "portal.complaints.importer.import_job", batch.id, user_id=current_user.id)
+    job = jobs.enqueue("import", "portal.complaints.importing.importer.import_job", batch.id, user_id=current_user.id)
     batch = db.session.get(ImportBatch, batch_id)
     batch.job_id = job.id
     db.session.commit()

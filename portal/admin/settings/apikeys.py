@@ -76,7 +76,7 @@ def apikeys():
         db.session.commit()
         form = IssueForm(formdata=None)
     keys = db.session.scalars(sa.select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc()))
-    resp = render("admin/apikeys.html", form=form, keys=list(keys), new_key=new_key, revoke_form=EmptyForm())
+    resp = render("admin/settings/apikeys.html", form=form, keys=list(keys), new_key=new_key, revoke_form=EmptyForm())
     resp.headers["Cache-Control"] = "no-store"
     return resp
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import orm
 
 from portal.admin import bp
-from portal.admin.forms import CategoryForm, HandoverForm, HolidayForm, OPDForm, PasswordResetForm, UserForm
+from portal.admin.workspace.forms import CategoryForm, HandoverForm, HolidayForm, OPDForm, PasswordResetForm, UserForm
 from portal.auth.forms import EmptyForm
 from portal.complaints.models import Category, Complaint, Status
 from portal.core import passwords, workdays

@@ -17,7 +17,7 @@ Speed at 1,000,000 complaints on PostgreSQL (bench/queue_bench.py, migration 000
 - statuses are rendered as SQL literals, so a prepared (generic) plan still matches the partial
   indexes' ``status IN (…)`` predicate;
 - the tab counts are one grouped index-only scan (``counts``), cached per data generation and
-  loaded by the page after its rows (portal/admin/routes.py).
+  loaded by the page after its rows (portal/admin/workspace/routes.py).
 """
 
 from __future__ import annotations

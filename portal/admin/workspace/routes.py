@@ -19,8 +19,9 @@ from flask_login import current_user
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.admin import bp, queries
-from portal.admin.forms import (
+from portal.admin import bp
+from portal.admin.workspace import queries
+from portal.admin.workspace.forms import (
     ARCHIVE_REASONS,
     ActionForm,
     ArchiveForm,
@@ -30,7 +31,7 @@ from portal.admin.forms import (
     PostponeForm,
     VerifyForm,
 )
-from portal.admin.privacy import reporter_view
+from portal.admin.workspace.privacy import reporter_view
 from portal.complaints import operations as ops
 from portal.complaints.models import (
     Attachment,
@@ -139,7 +140,7 @@ def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
 @role_required(*READERS)
 def index():
     f = queries.QueueFilter.from_args(request.args)
-    resp = render("admin/index.html", partial="admin/_queue.html", **_queue_context(f))
+    resp = render("admin/workspace/index.html", partial="admin/workspace/_queue.html", **_queue_context(f))
     if wants_partial():  # history gets the canonical URL (no empty parameters)
         resp.headers["HX-Push-Url"] = url_for("admin.index", **f.args())
     return resp
@@ -152,7 +153,7 @@ def queue_counts():
     f = queries.QueueFilter.from_args(request.args)
     if not wants_partial():  # opened directly: the queue page, counted
         return redirect(url_for("admin.index", hitung=1, **f.args(setelah=None)), code=303)
-    return render_template("admin/_counts.html", counts=_counts(f), f=f, tabs=queries.TABS)
+    return render_template("admin/workspace/_counts.html", counts=_counts(f), f=f, tabs=queries.TABS)
 
 
 # --- action specs ------------------------------------------------------------------------------
@@ -307,7 +308,8 @@ def _row_response(c: Complaint, *, status: int = 200, panel: bool = False, notic
         "category_choices": queries.category_choices() if panel else [],
         "recount": bool(notice), "tabs": queries.TABS,
     }
-    return render("admin/_queue_row_page.html", partial="admin/_queue_row.html", status=status, **ctx)
+    return render("admin/workspace/_queue_row_page.html", partial="admin/workspace/_queue_row.html", status=status,
+                  **ctx)
 
 
 @bp.get("/laporan/<tracking_no>/baris")
@@ -368,7 +370,7 @@ def _complaint_page(c: Complaint, *, status: int = 200, revealed: bool = False, 
         "category_choices": queries.category_choices() if can_act() else [],
         "back": back, "attachment_url": attachment_url, "actions": ACTIONS,
     }
-    return render("admin/complaint.html", partial="admin/_reporter.html" if revealed else None,
+    return render("admin/workspace/complaint.html", partial="admin/workspace/_reporter.html" if revealed else None,
                   status=status, **ctx)
 
 
@@ -546,7 +548,7 @@ def _bulk_done(next_url: str, done: list[str], refused: dict[str, str], error: s
         ctx = _queue_context(f)
         ctx["bulk_notice"] = message
         ctx["bulk_error"] = bool(refused or error)
-        return render("admin/index.html", partial="admin/_queue.html", status=status, **ctx)
+        return render("admin/workspace/index.html", partial="admin/workspace/_queue.html", status=status, **ctx)
     flash(message, "success" if done and not refused else "error")
     return redirect(next_url, code=303)
 
@@ -556,4 +558,4 @@ def _workspace_helpers() -> dict[str, Any]:
     return {"deadline_state": ops.deadline_state, "is_partial": wants_partial()}
 
 
-from portal.admin import people  # noqa: E402,F401 - registers the people & settings routes
+from portal.admin.settings import routes as _settings  # noqa: E402,F401 - registers the people & settings routes

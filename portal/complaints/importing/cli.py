@@ -19,7 +19,7 @@ def import_lapor(file: Path, dry_run: bool) -> None:
     every row error is printed with its row number (the header is row 1) and ID Laporan, and
     the command exits with status 1.
     """
-    from portal.complaints import importer
+    from portal.complaints.importing import importer
     from portal.complaints.models import ImportBatch
     from portal.extensions import db
 

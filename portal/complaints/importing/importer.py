@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.complaints.contact import ContactError, looks_like_email, normalise_nik, normalise_phone
-from portal.complaints.dates import DateError, parse_utc, wib_day
+from portal.complaints.importing.dates import DateError, parse_utc, wib_day
 from portal.complaints.models import (
     CHANNEL_LABELS,
     DEFAULT_NORM,

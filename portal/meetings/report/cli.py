@@ -24,8 +24,8 @@ def rakor(meeting_id: int, out: Path) -> None:
     An approved or published report is written exactly as approved (frozen figures, the stored
     PDF); a draft is compiled from the current data.
     """
-    from portal.meetings import report_ops as ops
     from portal.meetings.models import Meeting
+    from portal.meetings.report import operations as ops
 
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:

@@ -25,8 +25,8 @@ from portal.core import cache, jobs
 from portal.core.db import utcnow
 from portal.core.models import Role, User
 from portal.extensions import db
-from portal.meetings import report
-from portal.meetings.report_models import WRITTEN_SECTIONS, RakorReport, ReportStatus
+from portal.meetings.report import build as report
+from portal.meetings.report.models import WRITTEN_SECTIONS, RakorReport, ReportStatus
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h3", "h4", "blockquote", "code",
                 "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "a"}
@@ -294,7 +294,7 @@ def generate_pdf_job(job_id: str | None, report_id: int) -> dict[str, Any]:
 
 def start_generation(rep: RakorReport, user: User | None) -> Any:
     """Enqueue :func:`generate_pdf_job`; the report must be committed first (the job reads it)."""
-    job = jobs.enqueue("rakor-report-pdf", "portal.meetings.report_ops.generate_pdf_job", rep.id,
+    job = jobs.enqueue("rakor-report-pdf", "portal.meetings.report.operations.generate_pdf_job", rep.id,
                        user_id=user.id if user else None, total=report.STEPS)
     rep = db.session.get(RakorReport, rep.id)
     rep.pdf_job_id = job.id

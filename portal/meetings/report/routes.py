@@ -19,9 +19,9 @@ from portal.core.models import Job, Role
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
 from portal.meetings import bp
-from portal.meetings import report_ops as ops
 from portal.meetings.models import Meeting
-from portal.meetings.report_models import RakorReport, ReportStatus
+from portal.meetings.report import operations as ops
+from portal.meetings.report.models import RakorReport, ReportStatus
 
 READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
 MAX_TEXT = 20_000

@@ -9,8 +9,8 @@ from PIL import Image
 from portal.complaints import operations as ops
 from portal.complaints.models import AnswerTemplate, Complaint, Status
 from portal.extensions import db
+from tests.admin.desk.conftest import jpeg_with_gps
 from tests.conftest import Factory, axe_violations, browser_login
-from tests.opd.conftest import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
 

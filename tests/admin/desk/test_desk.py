@@ -11,7 +11,7 @@ from PIL import Image
 from portal.complaints import operations as ops
 from portal.complaints.models import AnswerTemplate, Attachment, Complaint, ComplaintEvent, FollowUp, Status
 from portal.extensions import db
-from tests.opd.conftest import EXE_BYTES, jpeg_with_gps, pdf_bytes, png_bytes
+from tests.admin.desk.conftest import EXE_BYTES, jpeg_with_gps, pdf_bytes, png_bytes
 
 HX = {"HX-Request": "true"}
 
@@ -72,7 +72,7 @@ def test_home_groups_by_stage_overdue_first(world, make, login_as):
 
 
 def test_home_pages_a_long_stage(world, make, login_as, monkeypatch):
-    from portal.admin import opd_desk
+    from portal.admin.desk import routes as opd_desk
 
     monkeypatch.setattr(opd_desk, "OVERVIEW_SIZE", 2)
     monkeypatch.setattr(opd_desk, "PAGE_SIZE", 2)

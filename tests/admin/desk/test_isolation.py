@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from portal.complaints.models import AnswerTemplate, Attachment, Complaint, ComplaintEvent, FollowUp
 from portal.extensions import db
-from tests.opd.conftest import pdf_bytes
+from tests.admin.desk.conftest import pdf_bytes
 
 HX = {"HX-Request": "true"}
 REASON = "Bukan kewenangan kami, mohon didisposisikan ulang."

@@ -8,7 +8,7 @@ from PIL import Image
 
 from portal.core import uploads
 from portal.extensions import db
-from tests.opd.conftest import GPS_IFD, file_storage, jpeg_with_gps, pdf_bytes, png_bytes
+from tests.admin.desk.conftest import GPS_IFD, file_storage, jpeg_with_gps, pdf_bytes, png_bytes
 
 
 @pytest.fixture(autouse=True)

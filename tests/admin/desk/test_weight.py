@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from portal.admin import opd_desk
+from portal.admin.desk import routes as opd_desk
 from portal.complaints import operations as ops
 from portal.complaints.models import AnswerTemplate
 from portal.core import uploads
 from portal.extensions import db
-from tests.opd.conftest import file_storage, pdf_bytes, png_bytes
+from tests.admin.desk.conftest import file_storage, pdf_bytes, png_bytes
 
 BUDGET = 30 * 1024
 LONG_TITLE = "Jalan provinsi ruas Serang–Pandeglang berlubang dan membahayakan pengendara motor " * 3

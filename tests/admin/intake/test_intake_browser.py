@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from portal.complaints.models import Complaint
 from portal.extensions import db
+from tests.complaints.importing.conftest import SAMPLE
 from tests.conftest import Factory, axe_violations, browser_login
-from tests.intake.conftest import SAMPLE
 
 pytestmark = pytest.mark.browser
 

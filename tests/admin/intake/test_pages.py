@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from portal.complaints.models import Channel, Complaint, ComplaintEvent, ImportBatch, Status
 from portal.core.models import OutboxMessage
 from portal.extensions import db
-from tests.intake.conftest import SAMPLE, row, write_csv
+from tests.complaints.importing.conftest import SAMPLE, row, write_csv
 
 PAGES = [("get", "/admin/impor"), ("post", "/admin/impor"), ("get", "/admin/laporan-baru"),
          ("post", "/admin/laporan-baru")]

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from portal.admin import queries
+from portal.admin.workspace import queries
 from portal.core.timeutil import today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db

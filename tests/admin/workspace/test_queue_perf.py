@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from portal.admin import queries
+from portal.admin.workspace import queries
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal.complaints.models import Complaint, ImportBatch
 from portal.extensions import db
-from tests.intake.conftest import SAMPLE, row
+from tests.complaints.importing.conftest import SAMPLE, row
 
 
 def complaints() -> int:

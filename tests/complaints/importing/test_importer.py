@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from portal.complaints import importer
+from portal.complaints.importing import importer
 from portal.complaints.models import (
     Category,
     Channel,
@@ -23,7 +23,7 @@ from portal.complaints.models import (
 from portal.complaints.operations import refresh_due_date
 from portal.core.timeutil import WIB
 from portal.extensions import db
-from tests.intake.conftest import HEADER, SAMPLE, row
+from tests.complaints.importing.conftest import HEADER, SAMPLE, row
 
 
 def count(model) -> int:

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from portal.complaints import stats
-from portal.meetings import report
-from tests.report.conftest import PERIOD
+from portal.meetings.report import build as report
+from tests.meetings.report.conftest import PERIOD
 
 
 @pytest.fixture

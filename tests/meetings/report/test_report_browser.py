@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def _seed(live):
-    from tests.report.conftest import make_meeting
+    from tests.meetings.report.conftest import make_meeting
 
     with live.app.app_context():
         f = Factory()

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from portal.extensions import db
-from portal.meetings import report_ops as ops
-from portal.meetings.report_models import RakorReport, ReportStatus
+from portal.meetings.report import operations as ops
+from portal.meetings.report.models import RakorReport, ReportStatus
 
 HEADINGS = ["Daftar Isi", "Daftar Distribusi", "1. Ringkasan Eksekutif", "2. Rekapitulasi LAPOR! per OPD dan Provinsi",
             "3. Komponen Otomatis Laporan Triwulan (Tabel 2)", "4. Indikator Pemantauan (Roadmap §3.5)",
@@ -192,7 +192,7 @@ def test_pdf_generation_job_and_progress(client, seeded, staff, login_as):
 
 
 def test_reading_room_compares_two_approved_periods(client, seeded, staff, login_as):
-    from tests.report.conftest import make_meeting
+    from tests.meetings.report.conftest import make_meeting
 
     older = make_meeting("Rakor Semester II 2025", period=(dt.date(2025, 3, 1), dt.date(2025, 8, 31)))
     db.session.commit()
@@ -236,7 +236,7 @@ def test_cli_writes_the_frozen_pdf_of_an_approved_report(app, runner, seeded, st
 
 
 def test_public_rakor_lists_only_published(client, seeded, staff):
-    from tests.report.conftest import make_meeting
+    from tests.meetings.report.conftest import make_meeting
 
     other = make_meeting("Rakor Draf Rahasia", period=(dt.date(2025, 3, 1), dt.date(2025, 8, 31)))
     rep = ops.ensure_report(seeded["meeting"])

@@ -1,0 +1,1 @@
+"""Intake: LAPOR! import pages and staff entry of complaints."""

@@ -1,0 +1,1 @@
+"""Settings: people (OPDs, users, liaison handover), categories, holidays, Open311 API keys."""

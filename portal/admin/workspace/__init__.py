@@ -1,0 +1,1 @@
+"""The Kominfo workspace: the queues, the complaint page, inline and bulk actions."""

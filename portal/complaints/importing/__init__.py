@@ -1,0 +1,1 @@
+"""Importing SP4N-LAPOR! exports: the importer, its date parsing, the ``import-lapor`` command."""

@@ -1,0 +1,1 @@
+"""The compiled rakor report: figures (``build``), model, operations, routes, CLI."""
