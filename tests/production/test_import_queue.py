@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from portal.complaints.models import Complaint, ImportBatch
 from portal.core import jobs
+from portal.core.models import Job
 from portal.extensions import db
 from tests.conftest import login
 from tests.intake.test_web_xlsx import upload, xlsx_bytes
@@ -33,11 +34,14 @@ def _work(app) -> None:
 
 
 def _wait(batch_id: int, *statuses: str) -> ImportBatch:
+    """The batch once it reached one of ``statuses`` and its job is over (a thread may still be closing it)."""
     deadline = time.monotonic() + 30
     while True:
         db.session.expire_all()
         batch = db.session.get(ImportBatch, batch_id)
-        if batch.status in statuses or time.monotonic() > deadline:
+        job = db.session.get(Job, batch.job_id) if batch.job_id else None
+        over = job is not None and job.status in ("done", "failed")
+        if (batch.status in statuses and over) or time.monotonic() > deadline:
             return batch
         time.sleep(0.05)
 
