@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/flask --app portal db upgrade
 	$(BIN)/flask --app portal demo-data --if-empty
-	$(BIN)/flask --app portal run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/flask --app portal run --host 127.0.0.1 --port $(PORT)
 
 ## Production-style serving under gunicorn (see gunicorn.conf.py and the README).
 serve: $(VENV)/.installed

@@ -51,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _refuse_default_secret(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from portal.core import cache, i18n, logs, security
+    from portal.core import cache, expiry, i18n, logs, security
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
+    expiry.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Jakarta")
     htmx.init_app(app)

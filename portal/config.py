@@ -53,7 +53,7 @@ def from_env(instance_path: str) -> dict:
         "INSTITUTION_CITY": os.environ.get("INSTITUTION_CITY", "Serang"),  # where letters are signed
         "HEAD_OF_OFFICE_NAME": os.environ.get("HEAD_OF_OFFICE_NAME", "Kepala Dinas"),
         "HEAD_OF_OFFICE_NIP": os.environ.get("HEAD_OF_OFFICE_NIP", ""),
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,  # see portal/core/urls.py
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),

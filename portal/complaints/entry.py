@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import current_app
 
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
 from portal.complaints.operations import record_event, refresh_due_date
@@ -82,7 +81,9 @@ def _build(data: NewComplaint, number: str, actor: User | None) -> Complaint:
 
 def tracking_url(tracking_no: str) -> str:
     """The public tracking page of a complaint, as printed on the receipt and in its QR code."""
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    from portal.core.urls import public_base_url
+
+    base = public_base_url()
     return f"{base}/lacak/{quote(tracking_no, safe='')}"
 
 

@@ -359,6 +359,12 @@ class ImportBatch(db.Model):
     """One import of a LAPOR! export: who, when, which file, what happened."""
 
     __tablename__ = "import_batch"
+    #: one import of a file at a time: at most one batch per content in pending/running
+    __table_args__ = (
+        sa.Index("uq_import_batch_busy_sha256", "sha256", unique=True,
+                 sqlite_where=sa.text("status IN ('pending', 'running')"),
+                 postgresql_where=sa.text("status IN ('pending', 'running')")),
+    )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     user_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
@@ -367,7 +373,7 @@ class ImportBatch(db.Model):
     sha256: orm.Mapped[str] = orm.mapped_column(sa.String(64), nullable=False, index=True)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
     finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
-    #: pending, done, failed
+    #: checking, preview, invalid, pending, running, done, failed, cancelled
     status: orm.Mapped[str] = orm.mapped_column(sa.String(16), nullable=False, default="pending")
     rows: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
     created: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)

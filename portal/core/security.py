@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 
-from flask import Flask, Response, flash, redirect, request, session, url_for
+from flask import Flask, Response, flash, request, session
 from flask_babel import gettext as _
 
 CSP = (
@@ -83,9 +83,9 @@ def init_app(app: Flask) -> None:
             logout_user()
             session.clear()
             flash(_("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali."), "info")
-            if request.method == "GET":
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), code=303)
-            return redirect(url_for("auth.login"), code=303)
+            from portal.core.expiry import to_sign_in
+
+            return to_sign_in(code=303)  # htmx: HX-Redirect; a typed form: kept on screen
         if seen is None or now - int(seen) >= TOUCH_EVERY:
             session[LAST_SEEN] = now
         return None

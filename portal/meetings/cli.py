@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from portal.extensions import db
@@ -63,11 +63,11 @@ def create(title: str, day: str, period_from: str | None, period_to: str | None)
 @click.option("--all", "to_all", is_flag=True, help="Everyone invited (except who declined), not only the unanswered.")
 def remind(meeting_id: int | None, to_all: bool) -> None:
     """Queue reminder e-mails for meetings whose reminder day has come (outbox)."""
+    from portal.core.urls import offline_request_context
     from portal.meetings import services as svc
     from portal.meetings.models import Meeting
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+    with offline_request_context():
         if meeting_id is not None:
             m = db.session.get(Meeting, meeting_id)
             if m is None:

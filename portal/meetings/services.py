@@ -416,7 +416,9 @@ def answer_rsvp(inv: Invitation, answer: Rsvp, representative_name: str | None =
 
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute URL on the configured public base (usable in e-mails, PDFs and jobs)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    from portal.core.urls import public_base_url
+
+    return public_base_url() + url_for(endpoint, **values)
 
 
 def rsvp_url(inv: Invitation) -> str:
@@ -430,10 +432,10 @@ def checkin_url(inv: Invitation) -> str:
 def send_invitation_emails(job_id: str | None, meeting_id: int, invitation_ids: list[int]) -> dict[str, int]:
     """Job: render each invitee's letter and ICS and queue the e-mail (outbox)."""
     from portal.core import jobs
+    from portal.core.urls import offline_request_context
     from portal.meetings import documents
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+    with offline_request_context():
         meeting = db.session.get(Meeting, meeting_id)
         queued = 0
         invs = [i for i in meeting.invitations if i.id in set(invitation_ids)]

@@ -30,7 +30,9 @@ def render_email(name: str, **context: Any) -> str:
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    from portal.core.urls import public_base_url
+
+    return public_base_url()
 
 
 def current_liaisons(opd_id: int, today: dt.date | None = None) -> list[User]:

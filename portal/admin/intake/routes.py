@@ -30,8 +30,7 @@ from portal.core.timeutil import WIB, today_wib, wib_to_utc
 from portal.extensions import db
 
 HISTORY_SIZE = 50
-#: statuses while a job works on a batch
-BUSY = ("checking", "pending", "running")
+BUSY = importer.BUSY
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:
@@ -48,6 +47,7 @@ def intake_index():
 
 
 def _index(form: UploadForm, status: int = 200) -> Response:
+    importer.sweep_stale_batches()
     history = db.session.execute(
         sa.select(ImportBatch, User.name, User.email).outerjoin(User, ImportBatch.user_id == User.id)
         .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(HISTORY_SIZE)
@@ -105,6 +105,8 @@ def _job_state(batch: ImportBatch) -> dict:
 def intake_batch(batch_id: int):
     """One upload: progress, preview with confirmation, or the outcome."""
     batch = _batch_or_404(batch_id)
+    if batch.status in BUSY and importer.sweep_stale_batches():
+        db.session.refresh(batch)
     ctx: dict = {"batch": batch, "form": ActionForm(), "state": _job_state(batch)}
     if batch.status == "preview" and batch.stored_name:
         try:
@@ -121,6 +123,8 @@ def intake_batch(batch_id: int):
 def intake_status(batch_id: int):
     """The progress fragment htmx polls; when the job is over, the page reloads."""
     batch = _batch_or_404(batch_id)
+    if batch.status in BUSY and importer.sweep_stale_batches():
+        db.session.refresh(batch)
     state = _job_state(batch)
     if batch.status not in BUSY or state["failed"]:
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
@@ -135,11 +139,16 @@ def intake_confirm(batch_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    if batch.status in ("pending", "running", "done"):
+        flash(_("Impor ini sudah dikonfirmasi; hanya satu impor yang dijalankan."), "warning")
+        return htmx_redirect("admin.intake_batch", batch_id=batch.id)
     if batch.status != "preview" or not batch.stored_name or not importer.stored_path(batch.stored_name).exists():
         flash(_("Pratinjau ini tidak dapat dikonfirmasi lagi; unggah file kembali."), "error")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
-    batch.status = "pending"
-    db.session.commit()
+    refused = importer.claim_for_import(batch)
+    if refused:
+        flash(refused, "warning")
+        return htmx_redirect("admin.intake_batch", batch_id=batch_id)
     job = jobs.enqueue("import", "portal.complaints.importing.importer.import_job", batch.id, user_id=current_user.id)
     batch = db.session.get(ImportBatch, batch_id)
     batch.job_id = job.id

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import orm
@@ -24,6 +24,7 @@ from portal.core.auth import role_required
 from portal.core.models import OPD, AuditLog, HolidayOverride, Liaison, Role, User
 from portal.core.render import render
 from portal.core.timeutil import today_wib
+from portal.core.urls import public_base_url
 from portal.extensions import db
 
 OPEN = (Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES, Status.TUNDA)
@@ -234,7 +235,7 @@ def _mail_new_liaison(opd: OPD, user: User, start: dt.date) -> None:
     open_count = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)
                                    .where(Complaint.opd_id.in_(opd.subtree_ids()), Complaint.status.in_(OPEN)))
     body = render_email("emails/handover.txt", user=user, opd=opd, start=tanggal(start), open_count=open_count,
-                        base_url=current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/"))
+                        base_url=public_base_url())
     queue_email(user.email, f"[LAPOR] Penugasan pejabat penghubung {opd.code}", body, kind="handover")
 
 

@@ -55,7 +55,7 @@ from portal.complaints.models import (
 from portal.complaints.tracking import STAFF_PREFIX
 from portal.core import cache
 from portal.core.db import utcnow
-from portal.core.models import OPD
+from portal.core.models import OPD, Job
 from portal.core.workdays import get_calendar
 from portal.extensions import db
 
@@ -277,10 +277,15 @@ class XlsxSource(Source):
         import zipfile
 
         from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
 
+        # A file object, not the path: openpyxl refuses paths without an .xlsx extension, and web
+        # uploads are stored under random names; the format was already recognised by content.
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed by close()
         try:
-            self._wb = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            self._wb = load_workbook(self._fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
+            self._fh.close()
             raise FileError("File Excel tidak dapat dibaca.") from exc
         self._ws = self._wb.worksheets[0]
         self.total = self._ws.max_row or 0
@@ -302,6 +307,7 @@ class XlsxSource(Source):
 
     def close(self) -> None:
         self._wb.close()
+        self._fh.close()
 
 
 def open_source(path: str | os.PathLike) -> Source:
@@ -1030,11 +1036,33 @@ def _reporter(job_id: str, writing: bool) -> ProgressFn:
     return report
 
 
+def _fail_batch(batch_id: int, reason: str) -> None:
+    """Record that a batch's job stopped: ``failed`` with the reason, its upload deleted."""
+    db.session.rollback()
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        return
+    discard_upload(batch.stored_name)
+    batch.stored_name = None
+    batch.status = "failed"
+    batch.error_report = [{"row": None, "id": "", "message": reason[:500]}]
+    batch.errors = max(batch.errors, 1)
+    batch.finished_at = utcnow()
+    db.session.commit()
+
+
+def _system_error(exc: BaseException) -> str:
+    return f"Pemrosesan berhenti karena kesalahan sistem ({type(exc).__name__}: {exc})"
+
+
 def preview_job(job_id: str, batch_id: int) -> dict[str, int]:
     """Dry run of an uploaded file; an invalid file is deleted at once (it cannot be confirmed)."""
     batch = db.session.get(ImportBatch, batch_id)
     try:
         result = run_preview(stored_path(batch.stored_name), batch, on_progress=_reporter(job_id, False))
+    except Exception as exc:
+        _fail_batch(batch_id, _system_error(exc))
+        raise
     finally:
         LIVE_PROGRESS.pop(job_id, None)
     if not result.ok:
@@ -1051,6 +1079,9 @@ def import_job(job_id: str, batch_id: int) -> dict[str, int]:
     token = batch.stored_name
     try:
         result = run_import(stored_path(token), batch, on_progress=_reporter(job_id, True))
+    except Exception as exc:
+        _fail_batch(batch_id, _system_error(exc))
+        raise
     finally:
         LIVE_PROGRESS.pop(job_id, None)
         discard_upload(token)
@@ -1058,3 +1089,65 @@ def import_job(job_id: str, batch_id: int) -> dict[str, int]:
     batch.stored_name = None
     db.session.commit()
     return result.counts()
+
+
+#: statuses while a job works on a batch
+BUSY = ("checking", "pending", "running")
+#: a job that has not finished after this long lost its worker (RQ's job timeout is one hour)
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+def sweep_stale_batches(now: dt.datetime | None = None) -> int:
+    """Mark failed every busy batch whose job is over, missing, or older than :data:`STALE_AFTER`.
+
+    A worker that crashed (or a job that failed before it could record the batch) would otherwise
+    leave the batch "checking" or "running" forever. Returns how many batches were marked.
+    """
+    now = now or utcnow()
+    rows = db.session.execute(
+        sa.select(ImportBatch.id, ImportBatch.created_at, Job.status, Job.message, Job.created_at)
+        .outerjoin(Job, Job.id == ImportBatch.job_id)
+        .where(ImportBatch.status.in_(BUSY))
+    ).all()
+    swept = 0
+    for batch_id, batch_created, job_status, job_message, job_created in rows:
+        started = job_created or batch_created
+        if job_status == "failed":
+            reason = "Pemrosesan berhenti karena kesalahan sistem" + (f" ({job_message})" if job_message else "")
+        elif job_status == "done":
+            reason = "Pemrosesan selesai tanpa mencatat hasilnya; unggah ulang file."
+        elif started is not None and now - started > STALE_AFTER:
+            reason = "Pemrosesan tidak selesai (pekerja latar berhenti); unggah ulang file."
+        else:
+            continue
+        _fail_batch(batch_id, reason)
+        swept += 1
+    return swept
+
+
+def claim_for_import(batch: ImportBatch) -> str | None:
+    """Move a previewed batch to ``pending`` unless it or another batch of the same file is busy.
+
+    ``None`` when claimed; otherwise the reason, in the UI language. The conditional UPDATE and
+    the partial unique index on ``sha256`` (busy batches only) keep concurrent confirmations to one.
+    """
+    from flask_babel import gettext as _
+
+    other = db.session.scalar(
+        sa.select(ImportBatch.id).where(ImportBatch.sha256 == batch.sha256, ImportBatch.id != batch.id,
+                                        ImportBatch.status.in_(("pending", "running"))).limit(1))
+    if other is not None:
+        return _("File yang sama sedang diimpor (impor #%(n)s); tunggu sampai selesai, lalu lihat hasilnya di "
+                 "sana.", n=other)
+    try:
+        claimed = db.session.execute(
+            sa.update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "preview")
+            .values(status="pending").execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return _("File yang sama sedang diimpor; tunggu sampai selesai.")
+    if not claimed:
+        return _("Impor ini sudah dikonfirmasi; hanya satu impor yang dijalankan.")
+    db.session.expire(batch)
+    return None
