@@ -11,7 +11,7 @@ from portal.core.urls import offline_base_url, public_base_url
 from portal.extensions import db
 from portal.meetings import documents
 from portal.meetings import services as svc
-from tests.intake.test_pages import ENTRY
+from tests.admin.intake.test_pages import ENTRY
 from tests.meetings.test_services import pdf_text
 
 

@@ -13,7 +13,7 @@ from portal.core import jobs
 from portal.core.models import Job
 from portal.extensions import db
 from tests.conftest import login
-from tests.intake.test_web_xlsx import upload, xlsx_bytes
+from tests.complaints.importing.test_web_xlsx import upload, xlsx_bytes
 
 
 def _work(app) -> None:
