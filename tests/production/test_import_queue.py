@@ -12,8 +12,8 @@ from portal.complaints.models import Complaint, ImportBatch
 from portal.core import jobs
 from portal.core.models import Job
 from portal.extensions import db
-from tests.conftest import login
 from tests.complaints.importing.test_web_xlsx import upload, xlsx_bytes
+from tests.conftest import login
 
 
 def _work(app) -> None:
