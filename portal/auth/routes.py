@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 
 from portal.auth import bp
 from portal.auth.forms import EmptyForm, LoginForm
-from portal.core.auth import is_safe_next
+from portal.core.auth import safe_next
 from portal.core.db import utcnow
 from portal.core.models import Role, User
 from portal.core.render import render
@@ -69,8 +69,7 @@ def login():
             session[LAST_SEEN] = stamp
             db.session.commit()
             current_app.logger.info("login ok user_id=%s", user.id)
-            target = form.next.data
-            return redirect(target if is_safe_next(target) else home_for(user), code=303)
+            return redirect(safe_next(form.next.data) or home_for(user), code=303)
     status = 200 if request.method == "GET" or not (error or form.errors) else 422
     return render("auth/login.html", form=form, error=error, status=status)
 
@@ -119,5 +118,4 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("public.index"), code=303)
+    return redirect(safe_next(request.form.get("next")) or url_for("public.index"), code=303)

@@ -128,7 +128,6 @@ def update_action(action_id: int):
                       ActionStatus=ActionStatus, saved=status == 200, status=status)
     if status != 200:
         flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
-    nxt = request.form.get("next")
-    from portal.core.auth import is_safe_next
+    from portal.core.auth import safe_next
 
-    return htmx_redirect(nxt if is_safe_next(nxt) else "meetings.my_actions")
+    return htmx_redirect(safe_next(request.form.get("next")) or "meetings.my_actions")
