@@ -24,8 +24,18 @@ READ_ALL_ROLES = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    """The user of a session (or remember cookie) holding ``"<id>:<generation>"`` (see ``User.get_id``).
+
+    A stale generation — the user signed out, changed or had their password reset, or was deactivated
+    since — loads nobody, so every copy of an old cookie stops working at once.
+    """
+    ident, sep, gen = (user_id or "").partition(":")
+    if not sep or not ident.isdigit() or not gen.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or int(gen) != (user.session_gen or 0):
+        return None
+    return user
 
 
 def role_required(*roles: Role | str) -> Callable[[F], F]:
