@@ -228,3 +228,58 @@ def test_totp_code_cannot_be_replayed(app, client, make):
     r = app.test_client().post("/login", data={"email": "staf@uji.go.id", "password": PASSWORD, "otp": earlier})
     assert r.status_code == 422
     _sign_in(app.test_client(), otp=pyotp.TOTP(secret).at(time.time() + 30))
+
+
+# --- the secret key ----------------------------------------------------------------------------------
+
+def _example_secret() -> str:
+    from pathlib import Path
+
+    env = (Path(__file__).parent.parent / "deploy" / "portal.env.example").read_text()
+    return next(line.split("=", 1)[1].strip() for line in env.splitlines() if line.startswith("SECRET_KEY="))
+
+
+@pytest.mark.parametrize("key", [None, "", "dev-secret-change-me", "test-secret", "x" * 31,
+                                 "change-me-to-64-random-characters", "EXAMPLE"])
+def test_production_refuses_missing_placeholder_or_short_keys(monkeypatch, tmp_path, key):
+    from portal import create_app
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    key = _example_secret() if key == "EXAMPLE" else key
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+
+
+def test_production_accepts_a_real_key(monkeypatch, tmp_path):
+    import secrets
+
+    from portal import create_app
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    key = secrets.token_urlsafe(48)
+    app = create_app({"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    assert app.config["SECRET_KEY"] == key
+
+
+def test_development_makes_a_private_random_key_once(tmp_path, monkeypatch):
+    import stat
+
+    from portal import config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    settings = config.from_env(str(tmp_path))
+    assert settings["SECRET_KEY"] is None  # no public default any more
+    config.ensure_secret_key(settings, str(tmp_path))
+    key = settings["SECRET_KEY"]
+    path = tmp_path / config.SECRET_FILE
+    assert len(key) >= 48 and path.read_text().strip() == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = config.from_env(str(tmp_path))
+    config.ensure_secret_key(again, str(tmp_path))
+    assert again["SECRET_KEY"] == key  # sessions survive a restart
+    other = tmp_path / "other"
+    second = {"SECRET_KEY": None}
+    config.ensure_secret_key(second, str(other))
+    assert second["SECRET_KEY"] != key
