@@ -16,7 +16,7 @@ KNOWN_PLACEHOLDERS = frozenset({
 #: the shortest key production accepts (bytes)
 MIN_SECRET_BYTES = 32
 #: where a development key is kept when ``SECRET_KEY`` is not set (inside the instance folder)
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -123,10 +123,8 @@ def instance_secret(path: Path) -> str:
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48) + "\n")
-        try:
-            os.link(tmp, path)  # fails when another process was first: use theirs
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # another process was first: use theirs
+            os.link(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_text().strip()
