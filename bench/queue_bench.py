@@ -119,7 +119,7 @@ def main() -> None:
         db.session.remove()
     client = app.test_client()
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
     load = os.getloadavg()
     mode = "cold" if args.cold else "after a change" if args.after_change else "warm"

@@ -44,7 +44,7 @@ def main() -> None:
         db.session.remove()
     client = app.test_client()
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
     captured: list[tuple[str, object]] = []
 

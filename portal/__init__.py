@@ -48,8 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_mod.from_env(app.instance_path))
     if config:
         app.config.update(config)
-    _refuse_default_secret(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config_mod.ensure_secret_key(app.config, app.instance_path)
 
     from portal.core import cache, expiry, i18n, logs, security
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -95,11 +95,6 @@ def _import_models() -> None:
 
     for name in MODEL_MODULES:
         importlib.import_module(name)
-
-
-def _refuse_default_secret(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == config_mod.DEFAULT_SECRET:
-        raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production)")
 
 
 def _init_redis(app: Flask) -> None:

@@ -213,7 +213,7 @@ def make(app) -> Factory:
 def login(client, user) -> None:
     """Sign ``user`` in on ``client`` without going through the form."""
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from portal.auth import bp, totp
 from portal.auth.forms import PasswordChangeForm, TotpDisableForm, TotpEnrolForm
@@ -12,6 +12,7 @@ from portal.core import passwords
 from portal.core.auth import role_required
 from portal.core.models import AuditLog, Role
 from portal.core.render import render
+from portal.core.security import LAST_SEEN, SIGNED_IN_AT
 from portal.extensions import db
 
 #: roles that may turn on two-factor sign-in (province-wide access, leadership reports)
@@ -22,6 +23,16 @@ _PENDING = "totp_pending"
 def _audit(action: str) -> None:
     db.session.add(AuditLog(actor_id=current_user.id, action=action, object_type="user",
                             object_id=str(current_user.id), changes={}))
+
+
+def _renew_session() -> None:
+    """Re-issue the session of the signed-in user after their session generation changed."""
+    user = current_user._get_current_object()
+    keep = {k: session[k] for k in (SIGNED_IN_AT, LAST_SEEN, "lang") if k in session}
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    session.update(keep)
 
 
 @bp.get("/akun")
@@ -44,9 +55,10 @@ def password_change():
             if issues:
                 form.new.errors = [*form.new.errors, _("Kata sandi ditolak: %(r)s.", r="; ".join(issues))]
             else:
-                current_user.set_password(form.new.data)
+                current_user.set_password(form.new.data)  # ends every other session of the user …
                 _audit("user.password_change")
                 db.session.commit()
+                _renew_session()  # … and this one goes on under the new generation
                 current_app.logger.info("password changed user_id=%s", current_user.id)
                 flash(_("Kata sandi telah diganti."), "ok")
                 return redirect(url_for("auth.account"), code=303)
@@ -64,8 +76,10 @@ def totp_enrol():
     if not secret:
         secret = session[_PENDING] = totp.new_secret()
     if form.validate_on_submit():
-        if totp.verify(secret, form.code.data):
+        step = totp.matching_step(secret, form.code.data)
+        if step is not None:
             current_user.totp_secret = secret
+            current_user.totp_last_step = step
             session.pop(_PENDING, None)
             _audit("user.totp_enable")
             db.session.commit()
@@ -85,9 +99,9 @@ def totp_disable():
     if not current_user.totp_secret:
         return redirect(url_for("auth.account"), code=303)
     if form.validate_on_submit():
-        if current_user.check_password(form.password.data) and totp.verify(current_user.totp_secret,
-                                                                            form.code.data):
+        if current_user.check_password(form.password.data) and totp.accept(current_user, form.code.data):
             current_user.totp_secret = None
+            current_user.totp_last_step = None
             _audit("user.totp_disable")
             db.session.commit()
             current_app.logger.info("totp disabled user_id=%s", current_user.id)

@@ -1,25 +1,23 @@
 from __future__ import annotations
 
-import datetime as dt
-import math
+import functools
+import secrets
 import time
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.auth import bp
+from portal.auth import bp, throttle, totp
 from portal.auth.forms import EmptyForm, LoginForm
-from portal.core.auth import is_safe_next
+from portal.core.auth import safe_next
 from portal.core.db import utcnow
 from portal.core.models import Role, User
 from portal.core.render import render
 from portal.core.security import LAST_SEEN, SIGNED_IN_AT
 from portal.extensions import csrf, db, limiter
-
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 
 
 def home_for(user: User) -> str:
@@ -45,23 +43,20 @@ def login():
     error = None
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        now = utcnow()
-        if user is not None and user.locked_until and user.locked_until > now:
-            error = _locked_message(user, now)
-        elif user is None or not user.active or not user.check_password(form.password.data):
+        wait = throttle.wait_seconds(email)
+        user = None if wait else _check_password(email, form.password.data)
+        if wait:
+            error = _wait_message(wait)
+        elif user is None:
+            throttle.record_failure(email)
             error = _("Email atau kata sandi salah.")
-            if user is not None and _count_failure(user, now):
-                error = _locked_message(user, now)
-        elif user.totp_secret and not _otp_ok(user, form.otp.data):
-            error = _("Kode autentikator salah atau belum diisi.")
-            if _count_failure(user, now):
-                error = _locked_message(user, now)
+        elif user.totp_secret and not totp.accept(user, form.otp.data):
+            throttle.record_failure(email)
+            error = _("Kode autentikator salah, sudah dipakai, atau belum diisi.")
         else:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = now
-            session.clear()
+            throttle.clear(email)
+            user.last_login_at = utcnow()
+            session.clear()  # no fixation: nothing from before the sign-in survives it
             session.permanent = True
             login_user(user)
             stamp = int(time.time())
@@ -69,41 +64,39 @@ def login():
             session[LAST_SEEN] = stamp
             db.session.commit()
             current_app.logger.info("login ok user_id=%s", user.id)
-            target = form.next.data
-            return redirect(target if is_safe_next(target) else home_for(user), code=303)
+            return redirect(safe_next(form.next.data) or home_for(user), code=303)
     status = 200 if request.method == "GET" or not (error or form.errors) else 422
     return render("auth/login.html", form=form, error=error, status=status)
 
 
-def _locked_message(user: User, now: dt.datetime) -> str:
-    minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
-    return _("Akun dikunci sementara karena %(n)s kali percobaan masuk gagal berturut-turut. "
-             "Coba lagi dalam %(m)s menit, atau hubungi admin Diskominfo bila Anda lupa kata sandi.",
-             n=MAX_FAILURES, m=minutes)
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash made like real ones, checked for unknown accounts so they take as long as known ones."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def _count_failure(user: User, now: dt.datetime) -> bool:
-    """Record a failed attempt (commits); ``True`` when it locked the account."""
-    user.failed_logins += 1
-    locked = user.failed_logins >= MAX_FAILURES
-    if locked:
-        user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-        user.failed_logins = 0
-    db.session.commit()
-    current_app.logger.info("login failed user_id=%s locked=%s", user.id, locked)
-    return locked
+def _check_password(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, else ``None`` — in the same time either way."""
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    ok = user.check_password(password)
+    return user if ok and user.active else None
 
 
-def _otp_ok(user: User, code: str | None) -> bool:
-    from portal.auth.totp import verify
-
-    return verify(user.totp_secret, code)
+def _wait_message(seconds: int) -> str:
+    return _("Terlalu banyak percobaan masuk yang gagal untuk email ini dari perangkat Anda. "
+             "Coba lagi dalam %(s)s detik, atau hubungi admin Diskominfo bila Anda lupa kata sandi.", s=seconds)
 
 
 @bp.post("/logout")
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            current_user.end_sessions()  # a copy of this cookie (or any other session) stops working too
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_("Anda telah keluar."), "info")
@@ -119,5 +112,4 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("public.index"), code=303)
+    return redirect(safe_next(request.form.get("next")) or url_for("public.index"), code=303)

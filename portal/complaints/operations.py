@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 
 from portal.complaints.models import (
     DEFAULT_NORM,
@@ -61,14 +62,23 @@ def can_transition(src: Status, dst: Status) -> bool:
     return dst in TRANSITIONS[src]
 
 
+class VersionMissing(BadRequest):
+    """A state change without the version it was rendered from: answered 400, never applied blindly."""
+
+    description = "the complaint's version is required"
+
+
 def check_version(complaint: Complaint, expected: int | str | None) -> None:
     """Refuse to act on a stale form (optimistic locking at the form level).
 
-    The mapper's ``version_id_col`` catches the race between two flushes as well.
+    The version is required: without it (or not a number) :class:`VersionMissing` (400); a stale one
+    raises :class:`ConflictError` (409). The mapper's ``version_id_col`` catches the race between two
+    flushes as well.
     """
-    if expected is None or expected == "":
-        return
-    if int(expected) != complaint.version:
+    text = str(expected).strip() if expected is not None else ""
+    if not text.isdigit():
+        raise VersionMissing()
+    if int(text) != complaint.version:
         raise ConflictError(complaint)
 
 

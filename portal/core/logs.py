@@ -90,7 +90,7 @@ def init_app(app: Flask) -> None:
             from flask_login import current_user
 
             try:
-                uid = current_user.get_id() if current_user.is_authenticated else None
+                uid = current_user.id if current_user.is_authenticated else None
             except Exception:
                 uid = None
             log_request(request.method, request.path, resp.status_code, g.get("request_started"), uid)

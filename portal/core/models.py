@@ -91,19 +91,31 @@ class User(UserMixin, db.Model):
     can_approve: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
-    #: consecutive failed sign-ins, reset on success
-    failed_logins: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
-    locked_until: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
     #: base32 TOTP secret when two-factor sign-in is on
     totp_secret: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
+    #: the last TOTP time step accepted (a code of this step or an earlier one is a replay)
+    totp_last_step: orm.Mapped[int | None] = orm.mapped_column(sa.BigInteger, nullable=True)
+    #: session generation: part of the session's user id, so bumping it ends every session of the user
+    session_gen: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
 
     opd: orm.Mapped[OPD | None] = orm.relationship()
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
 
+    def get_id(self) -> str:
+        """What the session and the remember cookie hold: ``"<id>:<session generation>"``."""
+        return f"{self.id}:{self.session_gen or 0}"
+
+    def end_sessions(self) -> None:
+        """Sign the user out everywhere: sessions made before this no longer load the user."""
+        self.session_gen = (self.session_gen or 0) + 1
+
     def set_password(self, password: str) -> None:
+        """A new password ends every session signed in with the old one."""
         self.password_hash = generate_password_hash(password)
+        if self.id is not None:
+            self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -191,6 +203,28 @@ class AuditLog(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditLog {self.action} {self.object_type}:{self.object_id}>"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins of one account from one client (both as keyed hashes, no e-mail or address stored).
+
+    Throttling the pair, not the account, means an attacker guessing passwords slows only themselves:
+    the owner signing in from another client is never locked out.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (sa.Index("ix_login_throttle_last", "last_failed_at"),)
+
+    #: HMAC of the lowercased e-mail typed in (known or not)
+    account: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
+    #: HMAC of the client's address
+    client: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
+    #: failed attempts since the last success
+    failures: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
+    last_failed_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LoginThrottle {self.account[:8]}/{self.client[:8]} {self.failures}>"
 
 
 class Job(db.Model):

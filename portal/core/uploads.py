@@ -2,7 +2,8 @@
 
 Only PDF, JPEG and PNG are accepted. The type comes from the file's first bytes (magic numbers),
 never from its name; images must also decode with Pillow and are re-encoded, which drops EXIF
-(GPS included), XMP, ICC profiles and text chunks. Files land in ``UPLOAD_DIR`` as
+(GPS included), XMP, ICC profiles and text chunks; PDFs are re-written page by page with pypdf, which
+drops their document information and XMP metadata. Files land in ``UPLOAD_DIR`` as
 ``<token_hex>.<ext>`` and are only ever served through an authorised route, as downloads.
 
 Use it in two steps so that nothing touches the disk before the whole request is valid::
@@ -130,11 +131,41 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
-def _check_pdf(data: bytes) -> bytes:
+#: page entries that carry authoring data (XMP, application private data) rather than the page itself
+_PDF_PAGE_METADATA = ("/Metadata", "/PieceInfo", "/LastModified")
+
+
+def _clean_pdf(data: bytes) -> bytes:
+    """The PDF re-written page by page (pypdf): its document information (author, creator tool,
+    dates …), XMP metadata, earlier incremental revisions, attachments and document-level scripts stay
+    behind, as images lose their EXIF."""
     # A real PDF ends with an end-of-file marker near its end (incremental saves append more).
     if b"%%EOF" not in data[-2048:]:
         raise UploadError(_l("Berkas PDF rusak atau tidak lengkap."))
-    return data
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns about every small defect it repairs
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise UploadError(_l("Berkas PDF terkunci kata sandi; unggah versi tanpa kata sandi."))
+            writer = PdfWriter()
+            for page in reader.pages:
+                added = writer.add_page(page)
+                for key in _PDF_PAGE_METADATA:
+                    added.pop(key, None)
+            if not writer.pages:
+                raise UploadError(_l("Berkas PDF rusak atau tidak lengkap."))
+            writer.metadata = None  # no /Info at all (pypdf would add its own /Producer)
+            out = io.BytesIO()
+            writer.write(out)
+    except UploadError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise UploadError(_l("Berkas PDF rusak atau tidak lengkap.")) from exc
+    return out.getvalue()
 
 
 def prepare(file, *, limit: int | None = None) -> PreparedUpload:
@@ -149,7 +180,7 @@ def prepare(file, *, limit: int | None = None) -> PreparedUpload:
     content_type = detect_type(data)
     if content_type is None:
         raise UploadError(_l("Berkas %(name)s bukan PDF, JPEG atau PNG.", name=file.filename or ""))
-    data = _check_pdf(data) if content_type == PDF else _clean_image(data, content_type)
+    data = _clean_pdf(data) if content_type == PDF else _clean_image(data, content_type)
     return PreparedUpload(clean_name(file.filename, content_type), content_type, data)
 
 

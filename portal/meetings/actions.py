@@ -67,8 +67,7 @@ def meeting_actions(meeting_id: int):
             flash(_("Tindak lanjut ditambahkan."), "success")
             return htmx_redirect("meetings.meeting_actions", meeting_id=meeting.id)
         status = 422
-    scope = current_user.opd_scope()
-    items = [a for a in meeting.action_items if scope is None or a.owner_opd_id in scope]
+    items = svc.visible_actions(current_user, meeting.action_items)
     return render("meetings/actions.html", meeting=meeting, tab="tindak-lanjut", manage=manage, form=form,
                   items=items, progress_form=ProgressForm, may_update=may_update, empty=EmptyForm(),
                   status=status, ActionStatus=ActionStatus)
@@ -128,7 +127,6 @@ def update_action(action_id: int):
                       ActionStatus=ActionStatus, saved=status == 200, status=status)
     if status != 200:
         flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
-    nxt = request.form.get("next")
-    from portal.core.auth import is_safe_next
+    from portal.core.auth import safe_next
 
-    return htmx_redirect(nxt if is_safe_next(nxt) else "meetings.my_actions")
+    return htmx_redirect(safe_next(request.form.get("next")) or "meetings.my_actions")

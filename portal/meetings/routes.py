@@ -63,6 +63,13 @@ def load_meeting(meeting_id: int, manage: bool = False) -> Meeting:
     return meeting
 
 
+def require_whole_meeting() -> None:
+    """403 for pages and documents listing every OPD's people or actions (invitations, attendance,
+    the general letter with its list of addressees): OPD users use their own invitation instead."""
+    if not svc.sees_whole_meeting(current_user):
+        abort(403)
+
+
 def child_or_404(model, ident: int, meeting: Meeting):
     obj = db.session.get(model, ident)
     if obj is None or obj.meeting_id != meeting.id:
@@ -161,7 +168,7 @@ def detail(meeting_id: int):
             f.representative_name.data = inv.representative_name
             f.representative_position.data = inv.representative_position
         rsvp_forms[inv.id] = f
-    carried = [a for a in meeting.action_items if a.carried_from_id]
+    carried = svc.visible_actions(current_user, [a for a in meeting.action_items if a.carried_from_id])
     return _page("meetings/detail.html", meeting, "ringkasan", schedule=svc.agenda_schedule(meeting),
                  mine=mine, rsvp_forms=rsvp_forms, carried=carried, speaker_form=SpeakerForm(prefix="sp"),
                  agenda_form=AgendaForm(prefix="ag"), empty=EmptyForm(),
@@ -271,8 +278,7 @@ def _errors(form) -> str:
 def invitations(meeting_id: int):
     meeting = load_meeting(meeting_id)
     manage = svc.can_manage(current_user)
-    if not manage and current_user.opd_scope() is not None:
-        abort(403)
+    require_whole_meeting()
     ranking = svc.rank_invitees(meeting) if manage else []
     counts = {r: sum(1 for i in meeting.invitations if i.rsvp == r) for r in Rsvp}
     return _page("meetings/invitations.html", meeting, "undangan", ranking=ranking, counts=counts,
@@ -323,6 +329,7 @@ def remind(meeting_id: int):
 @role_required()
 def letter_pdf(meeting_id: int):
     meeting = load_meeting(meeting_id)
+    require_whole_meeting()
     return pdf_response(documents.invitation_pdf(meeting), f"undangan-rakor-{meeting.id}.pdf")
 
 
@@ -389,8 +396,7 @@ def _attendance_page(meeting: Meeting, code_form=None, walk_form=None, status: i
 @role_required()
 def attendance(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    if not svc.can_manage(current_user) and current_user.opd_scope() is not None:
-        abort(403)
+    require_whole_meeting()
     return _attendance_page(meeting)
 
 
@@ -483,6 +489,7 @@ def _after_attendance(meeting: Meeting):
 @role_required()
 def attendance_pdf(meeting_id: int):
     meeting = load_meeting(meeting_id)
+    require_whole_meeting()
     return pdf_response(documents.attendance_pdf(meeting), f"daftar-hadir-rakor-{meeting.id}.pdf")
 
 

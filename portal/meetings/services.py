@@ -754,6 +754,18 @@ def visible_meetings_query(user: User) -> sa.Select:
     return q
 
 
+def sees_whole_meeting(user: User) -> bool:
+    """Province-wide roles see every invitee, attendee and action of a meeting; an OPD user only what
+    concerns their own OPD (their invitation and personal letter, their actions, the final minutes)."""
+    return user.opd_scope() is None
+
+
+def visible_actions(user: User, items) -> list[ActionItem]:
+    """The action items of ``items`` the user may see: all, or their own OPD's."""
+    scope = user.opd_scope()
+    return [a for a in items if scope is None or a.owner_opd_id in scope]
+
+
 def may_see(user: User, meeting: Meeting) -> bool:
     scope = user.opd_scope()
     if scope is None:

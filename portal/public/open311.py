@@ -39,6 +39,15 @@ MAX_REQUESTS = 1000
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
 CHANGESET = "2026-11-22T00:00:00+07:00"
+#: datetimes a query may name; outside them (year 1, year 9999) arithmetic and databases overflow
+DATE_RANGE = (dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.datetime(2999, 12, 31, tzinfo=dt.UTC))
+#: characters XML 1.0 forbids (C0 controls except tab, LF, CR; lone surrogates; U+FFFE and U+FFFF)
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> str:
+    """``value`` as text an XML 1.0 document may hold: forbidden characters are dropped."""
+    return _XML_FORBIDDEN.sub("", str(value))
 
 
 # --- serialisation ------------------------------------------------------------------------------
@@ -54,7 +63,7 @@ def _xml_value(parent: ET.Element, key: str, value: Any, item_tag: str | None = 
     elif isinstance(value, bool):
         el.text = "true" if value else "false"
     elif value is not None:
-        el.text = str(value)
+        el.text = xml_text(value)
 
 
 def to_xml(root_tag: str, items: list[dict[str, Any]] | dict[str, Any], item_tag: str | None = None,
@@ -71,7 +80,7 @@ def to_xml(root_tag: str, items: list[dict[str, Any]] | dict[str, Any], item_tag
                     if isinstance(x, dict):
                         fill(child, x)
                     else:
-                        child.text = str(x)
+                        child.text = xml_text(x)
             else:
                 _xml_value(el, k, v)
 
@@ -226,7 +235,13 @@ def _parse_dt(value: str, name: str) -> dt.datetime:
         raise ValueError(f"{name} must be a W3C datetime, e.g. 2024-04-05T09:30:00+07:00") from exc
     if v.tzinfo is None:
         v = v.replace(tzinfo=WIB)
-    return v.astimezone(dt.UTC)
+    try:
+        v = v.astimezone(dt.UTC)
+    except OverflowError as exc:  # 0001-01-01 in WIB is before the first representable instant
+        raise ValueError(f"{name} is out of range") from exc
+    if not DATE_RANGE[0] <= v <= DATE_RANGE[1]:
+        raise ValueError(f"{name} must lie between {DATE_RANGE[0]:%Y} and {DATE_RANGE[1]:%Y}")
+    return v
 
 
 def _options():

@@ -17,29 +17,29 @@ N_('Belum Terverifikasi')  # portal.complaints.models.STATUS_LABELS, portal.comp
 N_('Belum dikerjakan')  # portal.meetings.models.ActionStatus
 N_('Belum menjawab')  # portal.meetings.models.Rsvp
 N_('Daring')  # portal.meetings.models.MeetingMode
-N_('Data pribadi pelapor dibuka')  # portal.admin.routes.EVENT_LABELS
+N_('Data pribadi pelapor dibuka')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dibatalkan')  # portal.meetings.models.ActionStatus
-N_('Dibuka kembali')  # portal.admin.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
-N_('Didisposisikan')  # portal.admin.routes.EVENT_LABELS
+N_('Dibuka kembali')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
+N_('Didisposisikan')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Didisposisikan ke OPD')  # portal.complaints.redaction._EVENT_LABELS
-N_('Diimpor dari LAPOR!')  # portal.admin.routes.EVENT_LABELS
-N_('Dikembalikan OPD (bukan kewenangan)')  # portal.admin.routes.EVENT_LABELS
+N_('Diimpor dari LAPOR!')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Dikembalikan OPD (bukan kewenangan)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dikembalikan ke admin (bukan kewenangan)')  # portal.complaints.redaction._EVENT_LABELS
-N_('Diperbarui')  # portal.admin.routes.EVENT_LABELS
-N_('Disetujui')  # portal.meetings.report_models.ReportStatus
-N_('Diterbitkan')  # portal.meetings.report_models.ReportStatus
-N_('Diverifikasi')  # portal.admin.routes.EVENT_LABELS
+N_('Diperbarui')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Disetujui')  # portal.meetings.report.models.ReportStatus
+N_('Diterbitkan')  # portal.meetings.report.models.ReportStatus
+N_('Diverifikasi')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diwakilkan')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
-N_('Draf')  # portal.meetings.models.MinutesStatus, portal.meetings.report_models.ReportStatus
+N_('Draf')  # portal.meetings.models.MinutesStatus, portal.meetings.report.models.ReportStatus
 N_('Email')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Final')  # portal.meetings.models.MinutesStatus
 N_('Hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Hybrid')  # portal.meetings.models.MeetingMode
-N_('Laporan dibuat')  # portal.admin.routes.EVENT_LABELS
+N_('Laporan dibuat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Laporan diterima')  # portal.complaints.redaction._EVENT_LABELS
 N_('Laporan diverifikasi')  # portal.complaints.redaction._EVENT_LABELS
 N_('Media Sosial')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
-N_('Melewati tenggat')  # portal.admin.routes.EVENT_LABELS
+N_('Melewati tenggat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Pengaduan')  # portal.complaints.models.ComplaintType
 N_('Permintaan Informasi')  # portal.complaints.models.ComplaintType
 N_('Proses')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
@@ -47,16 +47,16 @@ N_('Rencana')  # portal.meetings.models.MeetingStatus
 N_('SMS')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Sedang dikerjakan')  # portal.meetings.models.ActionStatus
 N_('Selesai')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status, portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
-N_('Selesai otomatis (10 hari kerja tanpa tanggapan)')  # portal.admin.routes.EVENT_LABELS
+N_('Selesai otomatis (10 hari kerja tanpa tanggapan)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Status berubah')  # portal.complaints.redaction._EVENT_LABELS
-N_('Status diubah')  # portal.admin.routes.EVENT_LABELS
+N_('Status diubah')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Surat')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Tatap Muka')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Tatap muka')  # portal.meetings.models.MeetingMode
 N_('Telepon')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Terlaksana')  # portal.meetings.models.MeetingStatus
 N_('Tidak hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
-N_('Tindak lanjut')  # portal.admin.routes.EVENT_LABELS
+N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Tindak lanjut OPD')  # portal.complaints.redaction._EVENT_LABELS
 N_('Tunda')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Undangan terkirim')  # portal.meetings.models.MeetingStatus

@@ -17,6 +17,7 @@ from sqlalchemy import orm
 
 from portal.admin import bp
 from portal.admin.workspace.forms import CategoryForm, HandoverForm, HolidayForm, OPDForm, PasswordResetForm, UserForm
+from portal.auth import throttle
 from portal.auth.forms import EmptyForm
 from portal.complaints.models import Category, Complaint, Status
 from portal.core import passwords, workdays
@@ -211,6 +212,7 @@ def people_handover(opd_id: int):
             old = row.user
             if form.old_account.data == "deactivate":
                 audit("user.deactivate", old, _diff(old, {"active": False}))
+                old.end_sessions()
             elif old.opd_id == opd.id:
                 audit("user.update", old, _diff(old, {"opd_id": None}))
     term = Liaison(opd=opd, user=new_user, valid_from=start, note=form.note.data or None)
@@ -285,7 +287,8 @@ def people_user_toggle(user_id: int):
         return redirect(url_for("admin.people_users"), code=303)
     activate = not user.active
     audit("user.activate" if activate else "user.deactivate", user, _diff(user, {"active": activate}))
-    if not activate:  # a deactivated liaison's current terms end today
+    if not activate:  # signed out everywhere (reactivating does not revive old sessions); terms end today
+        user.end_sessions()
         for row in db.session.scalars(sa.select(Liaison).where(Liaison.user_id == user.id,
                                                                Liaison.valid_to.is_(None))):
             end = max(row.valid_from, today_wib())
@@ -304,9 +307,8 @@ def people_user_password(user_id: int):
     if form.validate_on_submit():
         problems = passwords.problems(form.password.data, user.email)
         if not problems:
-            user.set_password(form.password.data)
-            user.failed_logins = 0
-            user.locked_until = None
+            user.set_password(form.password.data)  # ends the user's sessions
+            throttle.clear_account(user.email)
             audit("user.password_reset", user, {"password": ["***", "***"]})
             db.session.commit()
             flash(_("Kata sandi %(e)s diatur ulang.", e=user.email), "success")

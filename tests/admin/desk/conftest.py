@@ -54,9 +54,16 @@ def jpeg_with_gps(size=(16, 12)) -> bytes:
     return out.getvalue()
 
 
-def pdf_bytes(pad: int = 0) -> bytes:
-    body = b"1 0 obj << /Type /Catalog >> endobj\n" + b"%" + b"x" * pad + b"\n"
-    return b"%PDF-1.4\n" + body + b"trailer << /Root 1 0 R >>\n%%EOF\n"
+def pdf_bytes(pad: int = 0, metadata: dict[str, str] | None = None) -> bytes:
+    """A one-page PDF (``pad`` bytes of document information make it bigger)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({**({"/Subject": "x" * pad} if pad else {}), **(metadata or {})})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def file_storage(data: bytes, name: str, content_type: str = "application/octet-stream") -> FileStorage:

@@ -128,3 +128,28 @@ def test_discard_on_error_removes_files(app, make):
     with pytest.raises(RuntimeError), uploads.discard_on_error(atts):
         raise RuntimeError("commit failed")
     assert not path.exists()
+
+
+def test_pdf_metadata_is_stripped(app):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(300, 300)
+    writer.add_metadata({"/Author": "Budi Santoso", "/Creator": "Scanner Rumah Pelapor", "/Title": "KTP 3601"})
+    writer.xmp_metadata = None
+    raw = io.BytesIO()
+    writer.write(raw)
+    data = raw.getvalue()
+    assert b"Budi Santoso" in data
+    prepared = uploads.prepare(file_storage(data, "surat.pdf"))
+    out = prepared.data
+    assert b"Budi Santoso" not in out and b"Scanner Rumah" not in out and b"KTP 3601" not in out
+    reader = PdfReader(io.BytesIO(out))
+    assert len(reader.pages) == 1 and not reader.metadata
+    assert "/Metadata" not in reader.trailer["/Root"]
+
+
+def test_pdf_that_does_not_parse_is_refused(app):
+    bogus = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    with pytest.raises(uploads.UploadError, match="rusak"):
+        uploads.prepare(file_storage(bogus, "palsu.pdf"))
