@@ -1,7 +1,7 @@
 """sign-in hardening: session generation, TOTP replay guard, per-client login throttle (issue 15)
 
 Revision ID: 0010d
-Revises: 0009
+Revises: 0010c
 Create Date: 2026-12-01
 
 - ``user.session_gen``: part of the id kept in the session; bumping it (sign-out, password change or
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0010d'
-down_revision = '0009'
+down_revision = '0010c'
 branch_labels = None
 depends_on = None
 
