@@ -37,7 +37,6 @@ _VIEW_COLUMNS = (
     Complaint.dispatched_at, Complaint.first_followup_at, Complaint.finished_at, Complaint.updated_at,
     Complaint.due_date, Complaint.is_confidential, Complaint.title, Complaint.text, Complaint.type,
     Complaint.channel, Complaint.category_id, Complaint.location, Complaint.norm_days, Complaint.rating,
-    Complaint.is_anonymous,
 )
 _NAMES = [c.key for c in _VIEW_COLUMNS]
 
