@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from portal.admin import apikeys, intake, opd_desk, routes  # noqa: E402,F401
+from portal.admin import apikeys, intake, notes, opd_desk, routes  # noqa: E402,F401

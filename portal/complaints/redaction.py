@@ -157,9 +157,7 @@ def _digit_spans(norm: str, known: list[str]) -> list[tuple[int, int, str]]:
             continue
         if len(d) == 16:
             spans.append((m.start(), m.end(), NIK_MASK))
-        elif _is_phone(run, d):
-            spans.append((m.start(), m.end(), PHONE_MASK))
-        elif len(d) >= 10 and not _is_money(norm, m):
+        elif _is_phone(run, d) or (len(d) >= 10 and not _is_money(norm, m)):
             spans.append((m.start(), m.end(), PHONE_MASK))
     return spans
 
@@ -407,10 +405,19 @@ def public_timeline(complaint: Complaint, clean=None) -> list[dict[str, Any]]:
             opd_change = (ev.changes or {}).get("opd")
             if isinstance(opd_change, list) and opd_change:
                 item["opd"] = opd_change[-1]
-        if (ev.note and ev.note_public and ev.kind != "returned" and not complaint.is_confidential):
+        if ev.note and ev.note_public and ev.kind != "returned" and not complaint.is_confidential:
             item["note"] = clean(ev.note)
         out.append(item)
     return out
+
+
+def public_timeline_note(complaint: Complaint, event) -> str | None:
+    """What the public reads of ``event``'s note (for staff pages: "publik membaca: …"), or ``None``."""
+    if not (event.is_public and event.note and event.note_public) or event.kind not in _EVENT_LABELS:
+        return None
+    if event.kind == "returned" or complaint.is_confidential or not is_published(complaint):
+        return None
+    return redactor_for(complaint)(event.note)
 
 
 #: columns of the open-data CSV, in order (the data dictionary documents each)
