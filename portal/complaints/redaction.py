@@ -428,13 +428,8 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def csv_row(view: dict[str, Any]) -> list[Any]:
-    return [_cell(view.get(k)) for k in CSV_COLUMNS]
+    """One open-data row; cells neutralised against formula injection by :mod:`portal.core.csvsafe`."""
+    from portal.core.csvsafe import safe_row
+
+    return safe_row(view.get(k) for k in CSV_COLUMNS)
