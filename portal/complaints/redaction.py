@@ -91,15 +91,41 @@ _MAYBE_EMAIL = re.compile(r"@|[\[({<]\s*(?:at|et)\s*[\])}>]|\s(?:at|et)\s", re.I
 
 #: digits joined by what people put between them: spaces, dots, dashes, slashes, brackets, ``+``
 _RUN = re.compile(r"(?<![\d+])(?:\+\s*|\(\s*\+?\s*)?\d(?:[\s.\-/()_]{0,3}\d)*")
-#: dates and times that a run of digits may legitimately be made of; they split runs
-_DATE_TIME = re.compile(
-    r"(?<![\d.\-/])(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))(?![\d]|[-./]\d)"
-    r"|(?<![\d.:])(?:[01]?\d|2[0-3])[.:][0-5]\d(?:[.:][0-5]\d)?(?!\d|[.:]\d)"
-    r"|(?<![\d\-/])(?:19|20)\d{2}\s*[-/]\s*(?:19|20)\d{2}(?![\d]|[-/]\d)")
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19|20)\d{2}"
+#: not glued to other digits (``3602 05.04.2024 0003`` is a NIK, not a date)
+_ALONE_BEFORE = r"(?<!\d)(?<!\d[\s.\-/])"
+_ALONE_AFTER = r"(?!\d)(?![\s.\-/]\d)"
+#: dates and year ranges that a run of digits may legitimately be made of; they split runs
+#: (a date may be followed by its time: ``05/04/2024 09:30``)
+_DATE = re.compile(
+    rf"{_ALONE_BEFORE}(?:{_YEAR}[-./]{_MONTH}[-./]{_DAY}|{_DAY}[-./]{_MONTH}[-./]{_YEAR})"
+    r"(?!\d)(?![\s.\-/]\d(?!\d?[.:][0-5]\d))"
+    rf"|{_ALONE_BEFORE}{_YEAR}\s*[-/]\s*{_YEAR}{_ALONE_AFTER}")
+#: a time, split off only where it reads as one: after ``pukul``/``jam`` or a date, or before ``WIB``
+_TIME = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[.:][0-5]\d(?!\d)")
+_TIME_BEFORE = re.compile(r"(?:\b(?:pukul|jam|pkl|pk)\.?|#)\s*$", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"\s*(?:WIB|WITA|WIT)\b", re.IGNORECASE)
+
+
+def _bar_dates(norm: str) -> str:
+    """``norm`` with dates and times overwritten by ``#`` (same length, so spans still line up)."""
+    barred = _DATE.sub(lambda m: "#" * len(m.group(0)), norm)
+    if ":" not in barred and "." not in barred:
+        return barred
+    out = barred
+    for m in _TIME.finditer(barred):
+        if _TIME_BEFORE.search(barred[max(0, m.start() - 8):m.start()]) or _TIME_AFTER.match(barred, m.end()):
+            out = out[:m.start()] + "#" * (m.end() - m.start()) + out[m.end():]
+    return out
+
+
 #: an amount in rupiah: thousands grouped by dots, never starting like a phone number (0…, 62…)
 _MONEY = re.compile(r"^(?!0|62)\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
 _MONEY_BEFORE = re.compile(r"(?:Rp\.?|IDR)\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+_NAME_RUN = re.compile(re.escape(NAME_MASK) + r"(?:[ \u00a0]+" + re.escape(NAME_MASK) + ")+")
 
 
 def _digits(value: str | None) -> str:
@@ -149,7 +175,14 @@ def _digit_spans(norm: str, known: list[str]) -> list[tuple[int, int, str]]:
         d = _digits(m.group(0))
         if any(k in d for k in known):
             spans.append((m.start(), m.end(), NIK_MASK if len(d) == 16 else PHONE_MASK))
-    barred = _DATE_TIME.sub(lambda m: "#" * len(m.group(0)), norm)
+    # a whole run that is a NIK or a valid phone number, whatever dates it seems to contain
+    for m in _RUN.finditer(norm):
+        d = _digits(m.group(0))
+        if len(d) == 16:
+            spans.append((m.start(), m.end(), NIK_MASK))
+        elif len(d) >= 9 and _is_phone(m.group(0), d):
+            spans.append((m.start(), m.end(), PHONE_MASK))
+    barred = _bar_dates(norm)
     for m in _RUN.finditer(barred):
         run = m.group(0)
         d = _digits(run)
@@ -205,7 +238,9 @@ def _spans(text: str, parts: set[str], values: list[str], known: list[str]) -> s
         out.append(mask)
         pos = e
     out.append(text[pos:])
-    return "".join(out)
+    result = "".join(out)
+    # "Sulastri Wibowo" is one name: one mask
+    return _NAME_RUN.sub(NAME_MASK, result) if parts else result
 
 
 def _name_parts(names: Iterable[str | None]) -> set[str]:
@@ -290,10 +325,11 @@ def region_of(location: str | None) -> str | None:
 
 
 def is_published(complaint: Complaint) -> bool:
-    """Verified (LAPOR! publishes after verification): before that only number, status, date are public.
+    """Verified and forwarded (DOMAIN.md: LAPOR! publishes then); before, only number, status, date.
 
-    Unverified means Belum Terverifikasi, or postponed/archived before anyone verified or dispatched it
-    (screened out as abusive or unclear).
+    Unpublished: still Belum Terverifikasi (a complaint verified but not yet dispatched keeps that
+    status), or postponed/archived before anyone verified or dispatched it (screened out as abusive
+    or unclear).
     """
     c = complaint
     if c.status == Status.BELUM_TERVERIFIKASI:
