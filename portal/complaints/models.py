@@ -347,6 +347,9 @@ class ComplaintEvent(db.Model):
     note: orm.Mapped[str | None] = orm.mapped_column(sa.Text, nullable=True)
     #: shown on the public timeline (status changes; never reveals or internal notes)
     is_public: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False)
+    #: the note is shown to the public too (redacted); notes are internal unless staff switch this on
+    note_public: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False,
+                                                      server_default=sa.false())
 
     complaint: orm.Mapped[Complaint] = orm.relationship(back_populates="events")
     actor: orm.Mapped[User | None] = orm.relationship()

@@ -1,5 +1,8 @@
 """Every change to a complaint goes through here: allowed transitions, events, due dates.
 
+Notes (verification, dispatch, postpone, archive, return) are internal: an event's note reaches the
+public timeline only with ``note_public=True``, the staff member's explicit choice.
+
 Operations only ``flush()``; the request (or CLI command) commits once at the end.
 """
 
@@ -90,6 +93,7 @@ def record_event(
     changes: dict[str, Any] | None = None,
     note: str | None = None,
     public: bool = False,
+    note_public: bool = False,
     from_status: Status | None = None,
     to_status: Status | None = None,
     at: dt.datetime | None = None,
@@ -101,6 +105,7 @@ def record_event(
         changes=changes or {},
         note=note,
         is_public=public,
+        note_public=bool(note and note_public),
         from_status=from_status,
         to_status=to_status,
         at=at or utcnow(),
@@ -121,18 +126,18 @@ def refresh_due_date(complaint: Complaint, calendar: WorkCalendar | None = None)
 
 def _set_status(complaint: Complaint, dst: Status, actor: User | None, *, note: str | None,
                 kind: str = "status", changes: dict[str, Any] | None = None,
-                at: dt.datetime | None = None) -> ComplaintEvent:
+                at: dt.datetime | None = None, note_public: bool = False) -> ComplaintEvent:
     src = complaint.status
     if not can_transition(src, dst):
         raise TransitionError(_("%(src)s → %(dst)s", src=_(src.label), dst=_(dst.label)))
     complaint.status = dst
     return record_event(complaint, kind, actor, from_status=src, to_status=dst, note=note,
-                        public=True, changes=changes, at=at)
+                        public=True, changes=changes, at=at, note_public=note_public)
 
 
 def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = None,  # noqa: A002
            category: Category | None = None, norm_days: int | None = None,
-           note: str | None = None) -> None:
+           note: str | None = None, note_public: bool = False) -> None:
     """Screen and classify a complaint (the admin's 3-working-day step)."""
     if complaint.status != S.BELUM_TERVERIFIKASI:
         raise TransitionError(_("%(status)s: sudah diverifikasi", status=_(complaint.status.label)))
@@ -155,10 +160,11 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
         changes["verified_at"] = [None, now.isoformat()]
     complaint.last_activity_at = now
     refresh_due_date(complaint)
-    record_event(complaint, "verified", actor, changes=changes, note=note, public=True)
+    record_event(complaint, "verified", actor, changes=changes, note=note, public=True, note_public=note_public)
 
 
-def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = None) -> None:
+def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = None,
+             note_public: bool = False) -> None:
     """Send (disposisi) a complaint to an OPD; also re-dispatches a returned one."""
     if not opd.active:
         raise TransitionError(_("%(opd)s tidak aktif", opd=opd.name))
@@ -167,17 +173,17 @@ def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = 
         if complaint.verified_at is None:
             complaint.verified_at = now
         _set_status(complaint, S.BELUM_DITINDAKLANJUTI, actor, note=note, kind="dispatched",
-                    changes={"opd": [None, opd.code]}, at=now)
+                    changes={"opd": [None, opd.code]}, at=now, note_public=note_public)
     elif complaint.status in (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA):
         old = complaint.opd.code if complaint.opd else None
         if complaint.status == S.TUNDA:
             _set_status(complaint, S.BELUM_DITINDAKLANJUTI, actor, note=note, kind="dispatched",
-                        changes={"opd": [old, opd.code]}, at=now)
+                        changes={"opd": [old, opd.code]}, at=now, note_public=note_public)
         else:
             if complaint.opd_id == opd.id and complaint.returned_at is None:
                 raise TransitionError(_("sudah didisposisikan ke %(opd)s", opd=opd.name))
             record_event(complaint, "dispatched", actor, changes={"opd": [old, opd.code]},
-                         note=note, public=True, at=now)
+                         note=note, public=True, at=now, note_public=note_public)
     else:
         raise TransitionError(_("%(status)s: tidak dapat didisposisikan", status=_(complaint.status.label)))
     complaint.opd = opd
@@ -218,24 +224,24 @@ def add_followup(complaint: Complaint, actor: User | None, text: str, *,
 
 
 def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
-           kind: str = "status") -> None:
+           kind: str = "status", note_public: bool = False) -> None:
     """Close as Selesai; only a complaint with a follow-up can be finished."""
     if complaint.first_followup_at is None and not complaint.followups:
         raise TransitionError(_("Selesai memerlukan tindak lanjut"))
-    _set_status(complaint, S.SELESAI, actor, note=note, kind=kind)
+    _set_status(complaint, S.SELESAI, actor, note=note, kind=kind, note_public=note_public)
     complaint.finished_at = utcnow()
 
 
-def postpone(complaint: Complaint, actor: User, reason: str) -> None:
+def postpone(complaint: Complaint, actor: User, reason: str, *, note_public: bool = False) -> None:
     """Tunda: e.g. incomplete files, waiting for the reporter."""
     if not reason.strip():
         raise TransitionError(_("alasan penundaan wajib diisi"))
-    _set_status(complaint, S.TUNDA, actor, note=reason.strip())
+    _set_status(complaint, S.TUNDA, actor, note=reason.strip(), note_public=note_public)
     complaint.status_reason = reason.strip()
 
 
 def archive(complaint: Complaint, actor: User, reason: str,
-            duplicate_of: Complaint | None = None) -> None:
+            duplicate_of: Complaint | None = None, *, note_public: bool = False) -> None:
     """Arsip: unclear, duplicate, out of scope."""
     if not reason.strip():
         raise TransitionError(_("alasan pengarsipan wajib diisi"))
@@ -246,11 +252,11 @@ def archive(complaint: Complaint, actor: User, reason: str,
         complaint.duplicate_of = duplicate_of
         complaint.duplicate_of_id = duplicate_of.id
         changes["duplicate_of"] = [None, duplicate_of.tracking_no]
-    _set_status(complaint, S.ARSIP, actor, note=reason.strip(), changes=changes)
+    _set_status(complaint, S.ARSIP, actor, note=reason.strip(), changes=changes, note_public=note_public)
     complaint.status_reason = reason.strip()
 
 
-def reopen(complaint: Complaint, actor: User, note: str | None = None) -> None:
+def reopen(complaint: Complaint, actor: User, note: str | None = None, *, note_public: bool = False) -> None:
     """Back to work: Arsip → Belum Terverifikasi, Selesai → Proses, Tunda → where it was."""
     if complaint.status == S.ARSIP:
         dst = S.BELUM_TERVERIFIKASI
@@ -265,7 +271,7 @@ def reopen(complaint: Complaint, actor: User, note: str | None = None) -> None:
             dst = S.BELUM_TERVERIFIKASI
     else:
         raise TransitionError(_("%(status)s: tidak dapat dibuka kembali", status=_(complaint.status.label)))
-    _set_status(complaint, dst, actor, note=note, kind="reopened")
+    _set_status(complaint, dst, actor, note=note, kind="reopened", note_public=note_public)
     complaint.finished_at = None
     complaint.duplicate_of_id = None
     complaint.status_reason = None

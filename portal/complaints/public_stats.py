@@ -2,6 +2,11 @@
 
 Every function returns plain JSON-ready values so the results can be cached
 (:func:`portal.core.cache.cached`). Counts include every status unless said otherwise.
+
+Hidden complaints — confidential ones and those not yet verified — are counted in every breakdown,
+but only under its "unknown" bucket (no category, no channel, no region, gender unknown, disability
+unknown): their per-complaint rows hide those attributes, so the aggregates minus the rows can never
+reveal them (docs/PRIVACY.md).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from portal.complaints.models import Category, Channel, Complaint, Gender, Reporter, Status
-from portal.complaints.redaction import redact, region_of
+from portal.complaints.redaction import published_clause, redact, region_of
 from portal.complaints.stats import days_between, period_filter
 from portal.extensions import db
 
@@ -52,15 +57,21 @@ def _where(start: dt.date | None, end: dt.date | None, opd_ids: Iterable[int] | 
     return conds
 
 
+def _hidden():
+    """Complaints whose per-complaint rows hide their attributes (confidential, not yet verified)."""
+    return sa.or_(Complaint.is_confidential.is_(True), sa.not_(published_clause()))
+
+
 def _done_sum():
     return sa.func.sum(sa.case((Complaint.status.in_([Status.PROSES, Status.SELESAI]), 1), else_=0))
 
 
 def by_category(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[str, Any]]:
     """Counts per category (full path), busiest first; ``limit`` rows, the rest summed as ``Lainnya``."""
-    q = (sa.select(Category.path, sa.func.count(Complaint.id), _done_sum())
+    path = sa.case((_hidden(), sa.null()), else_=Category.path)
+    q = (sa.select(path, sa.func.count(Complaint.id), _done_sum())
          .select_from(Complaint).outerjoin(Category, Complaint.category_id == Category.id)
-         .where(*_where(start, end, opd_ids)).group_by(Category.path))
+         .where(*_where(start, end, opd_ids)).group_by(path))
     rows = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n),
              "ditindaklanjuti": int(d or 0)} for path, n, d in db.session.execute(q)]
     rows.sort(key=lambda r: (-r["count"], r["label"]))
@@ -77,11 +88,16 @@ def _top(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
 
 
 def by_channel(start=None, end=None, opd_ids=None) -> list[dict[str, Any]]:
-    q = (sa.select(Complaint.channel, sa.func.count(Complaint.id), _done_sum())
-         .where(*_where(start, end, opd_ids)).group_by(Complaint.channel))
-    found = {ch: (int(n), int(d or 0)) for ch, n, d in db.session.execute(q)}
-    return [{"key": ch.value, "label": ch.label, "count": found.get(ch, (0, 0))[0],
+    channel = sa.case((_hidden(), sa.null()), else_=Complaint.channel)
+    q = (sa.select(channel, sa.func.count(Complaint.id), _done_sum())
+         .where(*_where(start, end, opd_ids)).group_by(channel))
+    found = {(Channel(ch) if ch else None): (int(n), int(d or 0)) for ch, n, d in db.session.execute(q)}
+    rows = [{"key": ch.value, "label": ch.label, "count": found.get(ch, (0, 0))[0],
              "ditindaklanjuti": found.get(ch, (0, 0))[1]} for ch in Channel]
+    if None in found:
+        rows.append({"key": "", "label": "Tidak dirinci", "count": found[None][0],
+                     "ditindaklanjuti": found[None][1]})
+    return rows
 
 
 #: a region named by fewer complaints than this is folded into "Lainnya" (free text may identify)
@@ -91,9 +107,9 @@ MIN_REGION = 3
 def by_region(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[str, Any]]:
     """Counts per kabupaten/kota (the first part of the free-text location).
 
-    Confidential complaints count as unknown; rare spellings are folded into ``Lainnya``.
+    Hidden complaints (confidential, unverified) count as unknown; rare spellings are folded into ``Lainnya``.
     """
-    loc = sa.case((Complaint.is_confidential.is_(True), sa.null()), else_=Complaint.location)
+    loc = sa.case((_hidden(), sa.null()), else_=Complaint.location)
     q = (sa.select(loc, sa.func.count(Complaint.id), _done_sum())
          .where(*_where(start, end, opd_ids)).group_by(loc))
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -118,9 +134,11 @@ def by_region(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[
 
 def by_reporter(start=None, end=None, opd_ids=None) -> dict[str, Any]:
     """Reporters by gender and disability (seed 001: gender- and disability-disaggregated data)."""
-    q = (sa.select(Reporter.gender, Reporter.has_disability, sa.func.count(Complaint.id))
+    gender_col = sa.case((_hidden(), sa.null()), else_=Reporter.gender)
+    disability_col = sa.case((_hidden(), sa.false()), else_=Reporter.has_disability)
+    q = (sa.select(gender_col, disability_col, sa.func.count(Complaint.id))
          .select_from(Complaint).outerjoin(Reporter, Reporter.complaint_id == Complaint.id)
-         .where(*_where(start, end, opd_ids)).group_by(Reporter.gender, Reporter.has_disability))
+         .where(*_where(start, end, opd_ids)).group_by(gender_col, disability_col))
     gender = {"L": 0, "P": 0, "": 0}
     disability = {"ya": 0, "tidak": 0}
     for g, dis, n in db.session.execute(q):

@@ -15,9 +15,13 @@ Templates still escape whatever this returns: complaint text is user input.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
+
+import phonenumbers
 
 from portal.complaints.models import Complaint, Status
 from portal.core.timeutil import to_wib
@@ -27,148 +31,278 @@ PHONE_MASK = "[nomor telepon]"
 EMAIL_MASK = "[email]"
 NAME_MASK = "[nama pelapor]"
 
-#: RFC 5322 local-part characters, a dotted domain
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
-#: an address someone obfuscated: ``nama [at] contoh [dot] id``, ``nama(at)contoh.id``
-_EMAIL_OBFUSCATED = re.compile(
-    r"[A-Za-z0-9._%+-]+\s*[\[(]\s*(?:at|et)\s*[\])]\s*[A-Za-z0-9-]+"
-    r"(?:\s*(?:\.|[\[(]\s*(?:dot|titik)\s*[\])])\s*[A-Za-z0-9-]+)+", re.IGNORECASE)
-_SEP = r"[ .\-]?"
-#: 16 digits (a NIK), separated anywhere by single spaces, dots or dashes
-_NIK = re.compile(rf"(?<![\d])\d(?:{_SEP}\d){{15}}(?![\d])")
-#: mobile: 08…, +62 8…, 62 8…, 0062 8…, +62 (0)8…; landline: (0254) 123456, 021-5551234, +62 21 …
-_PHONE = re.compile(
-    r"(?<![\d+])(?:"
-    # international prefix, then a mobile (8…) or area code (2–7…) number
-    r"(?:\+\s?62|00\s?62|62)\s?(?:\(0\)\s?)?[-.]?\(?[2-9]\)?(?:[ .\-()]{0,2}\d){6,12}"
-    # national mobile
-    r"|\(?08\)?(?:[ .\-()]{0,2}\d){7,12}"
-    # national landline with area code
-    r"|\(0[2-7]\d{1,3}\)\s?[-.]?\s?\d{3,4}[ .\-]?\d{2,5}"
-    r"|0[2-7]\d{1,3}[ .\-]\d{3,4}[ .\-]?\d{3,5}"
-    r"|0[2-7]\d{8,10}"
-    r")(?![\d])"
-)
-#: any other long run of digits with separators (account numbers, a phone spelled oddly …)
-_LONG_DIGITS = re.compile(r"(?<![\d+])\+?\d(?:[ .\-]?\d){9,}(?![\d])")
-_MONEY_BEFORE = re.compile(r"(?:Rp\.?|IDR)\s*$", re.IGNORECASE)
-#: dates and times that a long digit run may legitimately be made of
-_DATE_LIKE = re.compile(r"(?<!\d)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4})(?!\d)")
+
+class Audience(enum.StrEnum):
+    """Who reads a text: it decides what :func:`redactor_for` removes."""
+
+    #: citizens, open data, the API, Open311: the reporter and every PII shape removed
+    PUBLIC = "public"
+    #: an OPD liaison (pages and mail): the reporter removed only when the complaint is anonymous
+    OPD = "opd"
+    #: Kominfo, Ombudsman, leadership: everything (the reporter's data masked on the page, reveals logged)
+    FULL = "full"
 
 
-_WORD = re.compile(r"[^\W\d_]+")
+# --- normalising: how people type ---------------------------------------------------------------
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"
+_ASCII_SPACE = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
 
 
-def _name_parts(names: Iterable[str | None]) -> set[str]:
-    """Every part (three letters or more) of the reporter's names, casefolded."""
-    parts: set[str] = set()
-    for name in names:
-        for p in _WORD.findall(name or ""):
-            if len(p) >= 3:
-                parts.add(p.casefold())
-    return parts
+def _normal_char(ch: str) -> str:
+    """One character as the detectors read it: NFKC (full-width ＠ and digits, NBSP), dashes as ``-``,
+    every space as `` ``, format characters (zero-width space, soft hyphen) dropped, accents off."""
+    if unicodedata.category(ch) == "Cf":
+        return ""
+    if ch in _DASHES:
+        return "-"
+    if ch.isspace():
+        return " "
+    n = unicodedata.normalize("NFKC", ch)
+    n = "".join(c for c in unicodedata.normalize("NFKD", n) if not unicodedata.combining(c))
+    return "".join("-" if c in _DASHES else " " if c.isspace() else c for c in n)
 
 
-def _sub_names(text: str, parts: set[str]) -> str:
-    folded = text.casefold()
-    if not any(p in folded for p in parts):  # cheap: most texts never name the reporter
-        return text
-    return _WORD.sub(lambda m: NAME_MASK if m.group(0).casefold() in parts else m.group(0), text)
+def _normalise(text: str) -> tuple[str, list[int] | None]:
+    """``text`` as the detectors read it, and for each of its characters the original's index
+    (``None``: the same positions, plain ASCII)."""
+    if text.isascii():
+        return text.translate(_ASCII_SPACE), None
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        n = ch if ch.isascii() and not ch.isspace() else _normal_char(ch)
+        out.append(n)
+        index.extend([i] * len(n))
+    return "".join(out), index
 
 
-def _digits(value: str | None) -> str:
-    return re.sub(r"\D", "", value or "")
+# --- detectors (on the normalised text) ---------------------------------------------------------
+
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|et|@)\s*[\])}>]\s*|\s+(?:at|et)\s+)"
+_DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*(?:dot|titik|\.)\s*[\])}>]\s*|\s+(?:dot|titik)\s+)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+#: an e-mail address, plain (RFC 5322 local part) or as people obfuscate it: ``nama [at] contoh [dot] id``,
+#: ``nama @ contoh.id``, ``nama(at)contoh(dot)co(dot)id``; the last label is a TLD (letters)
+_EMAIL = re.compile(
+    rf"[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[A-Za-z]{{2,24}}\b",
+    re.IGNORECASE)
+_MAYBE_EMAIL = re.compile(r"@|[\[({<]\s*(?:at|et)\s*[\])}>]|\s(?:at|et)\s", re.IGNORECASE)
+
+#: digits joined by what people put between them: spaces, dots, dashes, slashes, brackets, ``+``
+_RUN = re.compile(r"(?<![\d+])(?:\+\s*|\(\s*\+?\s*)?\d(?:[\s.\-/()_]{0,3}\d)*")
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19|20)\d{2}"
+#: not glued to other digits (``3602 05.04.2024 0003`` is a NIK, not a date)
+_ALONE_BEFORE = r"(?<!\d)(?<!\d[\s.\-/])"
+_ALONE_AFTER = r"(?!\d)(?![\s.\-/]\d)"
+#: dates and year ranges that a run of digits may legitimately be made of; they split runs
+#: (a date may be followed by its time: ``05/04/2024 09:30``)
+_DATE = re.compile(
+    rf"{_ALONE_BEFORE}(?:{_YEAR}[-./]{_MONTH}[-./]{_DAY}|{_DAY}[-./]{_MONTH}[-./]{_YEAR})"
+    r"(?!\d)(?![\s.\-/]\d(?!\d?[.:][0-5]\d))"
+    rf"|{_ALONE_BEFORE}{_YEAR}\s*[-/]\s*{_YEAR}{_ALONE_AFTER}")
+#: a time, split off only where it reads as one: after ``pukul``/``jam`` or a date, or before ``WIB``
+_TIME = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[.:][0-5]\d(?!\d)")
+_TIME_BEFORE = re.compile(r"(?:\b(?:pukul|jam|pkl|pk)\.?|#)\s*$", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"\s*(?:WIB|WITA|WIT)\b", re.IGNORECASE)
 
 
-def _literal_patterns(text: str, values: Iterable[str | None]) -> list[tuple[re.Pattern[str], str]]:
-    """The reporter's own NIK/phone as digits with any separators (belt and braces).
-
-    Patterns are only built when the digits of ``text`` contain the value at all.
-    """
-    text_digits = _digits(text)
-    out = []
-    for value in values:
-        d = _digits(value)
-        if len(d) < 6:
-            continue
-        variants = {d}
-        if d.startswith("62"):
-            variants.add("0" + d[2:])
-        if d.startswith("0"):
-            variants.add("62" + d[1:])
-        for v in variants:
-            if v not in text_digits:
-                continue
-            pat = r"(?<!\d)" + r"[ .\-()+]{0,2}".join(re.escape(ch) for ch in v) + r"(?!\d)"
-            out.append((re.compile(pat), NIK_MASK if len(d) == 16 else PHONE_MASK))
+def _bar_dates(norm: str) -> str:
+    """``norm`` with dates and times overwritten by ``#`` (same length, so spans still line up)."""
+    barred = _DATE.sub(lambda m: "#" * len(m.group(0)), norm)
+    if ":" not in barred and "." not in barred:
+        return barred
+    out = barred
+    for m in _TIME.finditer(barred):
+        if _TIME_BEFORE.search(barred[max(0, m.start() - 8):m.start()]) or _TIME_AFTER.match(barred, m.end()):
+            out = out[:m.start()] + "#" * (m.end() - m.start()) + out[m.end():]
     return out
 
 
 #: an amount in rupiah: thousands grouped by dots, never starting like a phone number (0…, 62…)
 _MONEY = re.compile(r"^(?!0|62)\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
+_MONEY_BEFORE = re.compile(r"(?:Rp\.?|IDR)\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_NAME_RUN = re.compile(re.escape(NAME_MASK) + r"(?:[ \u00a0]+" + re.escape(NAME_MASK) + ")+")
 
 
-def _is_money(text: str, m: re.Match[str]) -> bool:
-    """``Rp 15.000.000.000`` is an amount, not a number to hide."""
-    return bool(_MONEY.match(m.group(0)) and _MONEY_BEFORE.search(text[max(0, m.start() - 5):m.start()]))
+def _digits(value: str | None) -> str:
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", value or ""))
 
 
-def _sub_long_digits(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        if _is_money(text, m):
-            return m.group(0)
-        if _DATE_LIKE.search(m.group(0)) and len(_digits(m.group(0))) <= 14:
-            return m.group(0)
-        return NIK_MASK if len(_digits(m.group(0))) == 16 else PHONE_MASK
+def _is_phone(run: str, digits: str) -> bool:
+    """An Indonesian phone number, national or international, as ``phonenumbers`` knows them."""
+    plus = run.lstrip(" (").startswith("+")
+    if plus or digits.startswith("00"):
+        candidate = "+" + (digits[2:] if digits.startswith("00") and not plus else digits)
+    elif digits.startswith("62") and len(digits) >= 10:
+        candidate = "+" + digits
+    elif digits.startswith("0") and 9 <= len(digits) <= 14:
+        candidate = digits
+    else:
+        return False
+    try:
+        number = phonenumbers.parse(candidate, "ID")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
 
-    return _LONG_DIGITS.sub(repl, text)
+
+def _known_variants(values: Iterable[str]) -> list[str]:
+    """The reporter's own NIK and phone as digit strings, national and international."""
+    out: set[str] = set()
+    for value in values:
+        d = _digits(value)
+        if len(d) < 6:
+            continue
+        out.add(d)
+        if d.startswith("62"):
+            out.add("0" + d[2:])
+            out.add(d[2:])
+        if d.startswith("0"):
+            out.add("62" + d[1:])
+            out.add(d[1:])
+    return sorted(out, key=len, reverse=True)
 
 
-_MAYBE_EMAIL = re.compile(r"@|[\[(]\s*(?:at|et)\s*[\])]", re.IGNORECASE)
+def _digit_spans(norm: str, known: list[str]) -> list[tuple[int, int, str]]:
+    """Spans of NIKs, phone numbers, long digit runs and the reporter's own numbers."""
+    spans = []
+    # the reporter's own numbers first, dates or not (a NIK may look like one: 36.01.01…)
+    for m in _RUN.finditer(norm) if known else ():
+        d = _digits(m.group(0))
+        if any(k in d for k in known):
+            spans.append((m.start(), m.end(), NIK_MASK if len(d) == 16 else PHONE_MASK))
+    # a whole run that is a NIK or a valid phone number, whatever dates it seems to contain
+    for m in _RUN.finditer(norm):
+        d = _digits(m.group(0))
+        if len(d) == 16:
+            spans.append((m.start(), m.end(), NIK_MASK))
+        elif len(d) >= 9 and _is_phone(m.group(0), d):
+            spans.append((m.start(), m.end(), PHONE_MASK))
+    barred = _bar_dates(norm)
+    for m in _RUN.finditer(barred):
+        run = m.group(0)
+        d = _digits(run)
+        if len(d) < 9:
+            continue
+        if len(d) == 16:
+            spans.append((m.start(), m.end(), NIK_MASK))
+        elif _is_phone(run, d) or (len(d) >= 10 and not _is_money(norm, m)):
+            spans.append((m.start(), m.end(), PHONE_MASK))
+    return spans
+
+
+def _is_money(norm: str, m: re.Match[str]) -> bool:
+    """``Rp 15.000.000.000`` or ``1.500.000.000`` is an amount, not a number to hide."""
+    if not _MONEY.match(m.group(0).strip(" ()")):
+        return False
+    return len(_digits(m.group(0))) <= 12 or bool(_MONEY_BEFORE.search(norm[max(0, m.start() - 5):m.start()]))
+
+
+def _name_spans(norm: str, parts: set[str]) -> list[tuple[int, int, str]]:
+    folded = norm.casefold()
+    if not any(p in folded for p in parts):  # cheap: most texts never name the reporter
+        return []
+    return [(m.start(), m.end(), NAME_MASK) for m in _WORD.finditer(norm) if m.group(0).casefold() in parts]
+
+def _spans(text: str, parts: set[str], values: list[str], known: list[str]) -> str:
+    """``text`` with every detected span replaced by its mask; the rest kept exactly as typed."""
+    norm, index = _normalise(text)
+    spans: list[tuple[int, int, str]] = []
+    if _MAYBE_EMAIL.search(norm):
+        spans += [(m.start(), m.end(), EMAIL_MASK) for m in _EMAIL.finditer(norm)]
+        for value in values:
+            if "@" in value:
+                local = re.escape(value.split("@", 1)[0])
+                spans += [(m.start(), m.end(), EMAIL_MASK)
+                          for m in re.finditer(rf"(?<![\w.]){local}(?![\w])", norm, re.IGNORECASE)]
+    if sum(ch.isdigit() for ch in norm) >= 6:
+        spans += _digit_spans(norm, known)
+    if parts:
+        spans += _name_spans(norm, parts)
+    if not spans:
+        return text
+    if index is not None:
+        spans = [(index[s], index[e - 1] + 1, mask) for s, e, mask in spans]
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    out, pos = [], 0
+    for s, e, mask in spans:
+        if s < pos:  # inside (or overlapping) a span already masked
+            if e > pos:
+                pos = e
+            continue
+        out.append(text[pos:s])
+        out.append(mask)
+        pos = e
+    out.append(text[pos:])
+    result = "".join(out)
+    # "Sulastri Wibowo" is one name: one mask
+    return _NAME_RUN.sub(NAME_MASK, result) if parts else result
+
+
+def _name_parts(names: Iterable[str | None]) -> set[str]:
+    """Every part (three letters or more) of the reporter's names, casefolded, accents off."""
+    parts: set[str] = set()
+    for name in names:
+        norm, _index = _normalise(name or "")
+        for p in _WORD.findall(norm):
+            if len(p) >= 3:
+                parts.add(p.casefold())
+    return parts
 
 
 def redact(text: str | None, names: Iterable[str | None] = (), values: Iterable[str | None] = ()) -> str:
     """``text`` without e-mail addresses, NIKs, phone numbers, long digit runs and ``names``.
 
-    ``values`` are the reporter's own identifiers (NIK, phone, e-mail) removed literally too.
+    ``values`` are the reporter's own identifiers (NIK, phone, e-mail), removed in any spelling.
     Every pass first checks cheaply whether it can match at all (open data runs this on millions).
     """
-    return _redact(text, _name_parts(names), [v for v in values if v])
+    vals = [v for v in values if v]
+    return _redact(text, _name_parts(names), vals, _known_variants(v for v in vals if "@" not in v))
 
 
-def _redact(text: str | None, parts: set[str], values: list[str]) -> str:
+def _redact(text: str | None, parts: set[str], values: list[str], known: list[str] | None = None) -> str:
     """:func:`redact` with the name parts and identifiers already prepared (once per complaint)."""
     if not text:
         return ""
-    out = text
-    if _MAYBE_EMAIL.search(out):
-        for value in values:
-            if "@" in value:
-                out = re.sub(re.escape(value), EMAIL_MASK, out, flags=re.IGNORECASE)
-        out = _EMAIL.sub(EMAIL_MASK, out)
-        out = _EMAIL_OBFUSCATED.sub(EMAIL_MASK, out)
-    if len(_digits(out)) >= 7:  # no NIK or phone number has fewer digits
-        for pat, mask in _literal_patterns(out, (v for v in values if "@" not in v)):
-            out = pat.sub(mask, out)
-        out = _NIK.sub(NIK_MASK, out)
-        out = _PHONE.sub(lambda m: m.group(0) if _is_money(out, m) else PHONE_MASK, out)
-        out = _sub_long_digits(out)
-    if parts:
-        out = _sub_names(out, parts)
-    return out
+    if known is None:
+        known = _known_variants(v for v in values if "@" not in v)
+    return _spans(text, parts, values, known)
 
 
-def redactor_for(complaint: Complaint):
-    """A one-argument redact function that also knows this complaint's reporter."""
+def _identity(text: str | None) -> str:
+    return text or ""
+
+
+def redactor_for(complaint: Complaint, audience: Audience = Audience.PUBLIC):
+    """A one-argument clean-up for the texts of ``complaint`` as ``audience`` may read them.
+
+    PUBLIC: the reporter's own values and every PII shape removed. OPD: the same for an anonymous
+    complaint (anonymous means hidden from the OPD too), the text as written otherwise. FULL: as written.
+    """
+    if audience == Audience.FULL or (audience == Audience.OPD and not complaint.is_anonymous):
+        return _identity
     rep = complaint.reporter
     parts = _name_parts([rep.name] if rep is not None and rep.name else [])
     values = [v for v in (rep.nik, rep.phone, rep.email) if v] if rep is not None else []
+    known = _known_variants(v for v in values if "@" not in v)
 
     def clean(text: str | None) -> str:
-        return _redact(text, parts, values)
+        return _redact(text, parts, values, known)
 
     return clean
+
+
+def audience_of(user) -> Audience:
+    """The audience a signed-in user belongs to (anonymous visitors: PUBLIC)."""
+    from portal.core.models import Role
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Audience.PUBLIC
+    return Audience.OPD if user.role == Role.OPD else Audience.FULL
 
 
 def w3c(value: dt.datetime | None) -> str | None:
@@ -190,13 +324,43 @@ def region_of(location: str | None) -> str | None:
     return first or None
 
 
+def is_published(complaint: Complaint) -> bool:
+    """Verified and forwarded (DOMAIN.md: LAPOR! publishes then); before, only number, status, date.
+
+    Unpublished: still Belum Terverifikasi (a complaint verified but not yet dispatched keeps that
+    status), or postponed/archived before anyone verified or dispatched it (screened out as abusive
+    or unclear).
+    """
+    c = complaint
+    if c.status == Status.BELUM_TERVERIFIKASI:
+        return False
+    if c.status in (Status.TUNDA, Status.ARSIP):
+        return c.verified_at is not None or c.dispatched_at is not None
+    return True
+
+
+def published_clause():
+    """:func:`is_published` as a SQL condition."""
+    import sqlalchemy as sa
+
+    return sa.and_(
+        Complaint.status != Status.BELUM_TERVERIFIKASI,
+        sa.or_(Complaint.status.not_in([Status.TUNDA, Status.ARSIP]),
+               Complaint.verified_at.is_not(None), Complaint.dispatched_at.is_not(None)))
+
+
 def public_view(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]:
     """The anonymised public view of one complaint, as plain JSON-ready values.
 
-    With ``detail`` the public timeline and the OPD's follow-ups are included. A confidential
-    complaint yields only its status, OPD and dates, whatever ``detail`` says.
+    With ``detail`` the public timeline and the OPD's follow-ups are included. A complaint not yet
+    verified yields only its number, status and date received; a confidential one only its status,
+    OPD and dates, whatever ``detail`` says. No reporter attribute (gender, disability, anonymity) is
+    ever part of it: those exist only in aggregates (docs/PRIVACY.md).
     """
     c = complaint
+    if not is_published(c):
+        return {"id": c.tracking_no, "status": c.status.value, "status_label": c.status.label,
+                "submitted_at": w3c(c.submitted_at)}
     opd = c.opd
     view: dict[str, Any] = {
         "id": c.tracking_no,
@@ -230,7 +394,6 @@ def public_view(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]
         "region": clean(region_of(c.location)) or None,
         "norm_days": c.norm_days,
         "rating": c.rating,
-        "anonymous": bool(c.is_anonymous),
     })
     if detail:
         view["followups"] = [
@@ -242,6 +405,7 @@ def public_view(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]
     return view
 
 
+#: the public label of each event kind; kinds without one (updates, reveals …) are never public
 _EVENT_LABELS = {
     "created": "Laporan diterima",
     "imported": "Laporan diterima",
@@ -255,16 +419,20 @@ _EVENT_LABELS = {
 
 
 def public_timeline(complaint: Complaint, clean=None) -> list[dict[str, Any]]:
-    """Public events (status changes), oldest first; notes redacted, never for confidential ones."""
+    """Public events (status changes) with their public labels, oldest first.
+
+    A note is shown only when staff marked it public (``note_public``), redacted, and never for a
+    confidential complaint; an OPD's "bukan kewenangan" reason never (no switch is offered for it).
+    """
     clean = clean or redactor_for(complaint)
     out = []
     for ev in complaint.events:
-        if not ev.is_public:
+        if not ev.is_public or ev.kind not in _EVENT_LABELS:
             continue
         item = {
             "at": w3c(ev.at),
             "kind": ev.kind,
-            "label": _EVENT_LABELS.get(ev.kind, ev.kind.replace("_", " ").capitalize()),
+            "label": _EVENT_LABELS[ev.kind],
             "from_status": ev.from_status.value if ev.from_status else None,
             "to_status": ev.to_status.value if ev.to_status else None,
             "to_status_label": ev.to_status.label if ev.to_status else None,
@@ -273,10 +441,19 @@ def public_timeline(complaint: Complaint, clean=None) -> list[dict[str, Any]]:
             opd_change = (ev.changes or {}).get("opd")
             if isinstance(opd_change, list) and opd_change:
                 item["opd"] = opd_change[-1]
-        if not complaint.is_confidential and ev.note and ev.kind != "followup":
+        if ev.note and ev.note_public and ev.kind != "returned" and not complaint.is_confidential:
             item["note"] = clean(ev.note)
         out.append(item)
     return out
+
+
+def public_timeline_note(complaint: Complaint, event) -> str | None:
+    """What the public reads of ``event``'s note (for staff pages: "publik membaca: …"), or ``None``."""
+    if not (event.is_public and event.note and event.note_public) or event.kind not in _EVENT_LABELS:
+        return None
+    if event.kind == "returned" or complaint.is_confidential or not is_published(complaint):
+        return None
+    return redactor_for(complaint)(event.note)
 
 
 #: columns of the open-data CSV, in order (the data dictionary documents each)
@@ -287,13 +464,8 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def csv_row(view: dict[str, Any]) -> list[Any]:
-    return [_cell(view.get(k)) for k in CSV_COLUMNS]
+    """One open-data row; cells neutralised against formula injection by :mod:`portal.core.csvsafe`."""
+    from portal.core.csvsafe import safe_row
+
+    return safe_row(view.get(k) for k in CSV_COLUMNS)

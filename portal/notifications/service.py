@@ -9,7 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.complaints.models import Complaint, Status
+from portal.complaints.models import Complaint, Reporter, Status
+from portal.complaints.redaction import redact, redactor_for
 from portal.core.i18n import tanggal
 from portal.core.mail import queue_email
 from portal.core.models import OPD, Liaison, OutboxMessage, Role, User
@@ -65,7 +66,15 @@ def _queued(kind: str, to: str, subject: str) -> bool:
 
 
 def _public_title(c: Any) -> str:
-    return "(laporan rahasia)" if c.is_confidential else (c.title or "(tanpa judul)")
+    """A title fit for an e-mail: none for a confidential complaint, and never the reporter or any PII
+    (anonymous complaints are anonymous to the OPD too; mail is not the place for personal data)."""
+    if c.is_confidential:
+        return "(laporan rahasia)"
+    if isinstance(c, Complaint):
+        title = redactor_for(c)(c.title)
+    else:  # a row of _due_rows
+        title = redact(c.title, names=[c.rep_name], values=[c.rep_nik, c.rep_phone, c.rep_email])
+    return title or "(tanpa judul)"
 
 
 def notify_dispatch(complaint: Complaint) -> int:
@@ -95,7 +104,10 @@ def notify_postpone(complaint: Complaint, reason: str) -> int:
 def _due_rows(today: dt.date, cutoff: dt.date) -> list[Any]:
     c = Complaint
     return list(db.session.execute(
-        sa.select(c.id, c.tracking_no, c.title, c.is_confidential, c.opd_id, c.due_date, c.status)
+        sa.select(c.id, c.tracking_no, c.title, c.is_confidential, c.opd_id, c.due_date, c.status,
+                  Reporter.name.label("rep_name"), Reporter.nik.label("rep_nik"),
+                  Reporter.phone.label("rep_phone"), Reporter.email.label("rep_email"))
+        .outerjoin(Reporter, Reporter.complaint_id == c.id)
         .where(c.status.in_(ACTIVE), c.due_date <= cutoff)
         .order_by(c.due_date, c.id)
     ))

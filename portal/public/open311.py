@@ -24,7 +24,7 @@ from sqlalchemy import orm
 
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
 from portal.complaints.operations import record_event, refresh_due_date
-from portal.complaints.redaction import is_closed, redactor_for, w3c
+from portal.complaints.redaction import is_closed, is_published, published_clause, redactor_for, w3c
 from portal.core.db import utcnow
 from portal.core.models import ApiKey
 from portal.core.timeutil import WIB
@@ -188,23 +188,39 @@ def _expected(c: Complaint) -> str | None:
     return dt.datetime.combine(c.due_date, dt.time(), tzinfo=WIB).isoformat()
 
 
+def _public_note(c: Complaint, clean) -> str | None:
+    """What ``status_notes`` may add to the status: the latest follow-up, or a note staff marked public.
+
+    A postpone or archive reason is internal unless its event's note was marked public.
+    """
+    if c.status in (Status.TUNDA, Status.ARSIP):
+        ev = next((e for e in reversed(c.events) if e.to_status == c.status), None)
+        return clean(ev.note) if ev is not None and ev.note and ev.note_public else None
+    if c.followups:
+        return clean(c.followups[-1].text)
+    return None
+
+
 def request_view(c: Complaint) -> dict[str, Any]:
-    """One complaint as a GeoReport v2 service request, anonymised."""
+    """One complaint as a GeoReport v2 service request, anonymised.
+
+    Not yet verified: the number, status and date received only (no description, no service);
+    confidential: no description, service or address.
+    """
     closed = is_closed(c.status)
     out: dict[str, Any] = {
         "service_request_id": c.tracking_no,
         "status": "closed" if closed else "open",
         "status_notes": c.status.label,
     }
+    if not is_published(c):
+        out["requested_datetime"] = w3c(c.submitted_at)
+        return out
     if not c.is_confidential:
         clean = redactor_for(c)
-        note = None
-        if c.status in (Status.TUNDA, Status.ARSIP) and c.status_reason:
-            note = c.status_reason
-        elif c.followups:
-            note = c.followups[-1].text
+        note = _public_note(c, clean)
         if note:
-            out["status_notes"] = f"{c.status.label}: {clean(note)}"
+            out["status_notes"] = f"{c.status.label}: {note}"
         out.update({
             "service_name": c.category.name if c.category else None,
             "service_code": str(c.category_id) if c.category_id else None,
@@ -246,7 +262,8 @@ def _parse_dt(value: str, name: str) -> dt.datetime:
 
 def _options():
     return (orm.joinedload(Complaint.reporter), orm.joinedload(Complaint.opd),
-            orm.joinedload(Complaint.category), orm.selectinload(Complaint.followups))
+            orm.joinedload(Complaint.category), orm.selectinload(Complaint.followups),
+            orm.selectinload(Complaint.events))
 
 
 @bp.route(f"{PREFIX}/requests.<fmt>", methods=["GET", "POST"])
@@ -298,7 +315,9 @@ def _list_requests() -> list[dict[str, Any]] | str:
             if not all(s.isdigit() for s in codes):
                 return "service_code must be a service code from services"
             # filtering by category would reveal the category of a confidential complaint
-            q = q.where(Complaint.category_id.in_([int(s) for s in codes]), Complaint.is_confidential.is_(False))
+            # (or of one not yet verified)
+            q = q.where(Complaint.category_id.in_([int(s) for s in codes]), Complaint.is_confidential.is_(False),
+                        published_clause())
         statuses = [s.strip().lower() for s in (args.get("status") or "").split(",") if s.strip()]
         if any(s not in ("open", "closed") for s in statuses):
             return "status must be open or closed"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 
@@ -13,6 +11,7 @@ from flask import Response, request, stream_with_context
 from portal.complaints.models import Category, Complaint, Reporter
 from portal.complaints.redaction import CSV_COLUMNS, csv_row, public_view
 from portal.complaints.stats import RECAP_KEYS, period_filter
+from portal.core import csvsafe
 from portal.core.db import utcnow
 from portal.core.models import OPD
 from portal.core.render import render
@@ -37,7 +36,6 @@ _VIEW_COLUMNS = (
     Complaint.dispatched_at, Complaint.first_followup_at, Complaint.finished_at, Complaint.updated_at,
     Complaint.due_date, Complaint.is_confidential, Complaint.title, Complaint.text, Complaint.type,
     Complaint.channel, Complaint.category_id, Complaint.location, Complaint.norm_days, Complaint.rating,
-    Complaint.is_anonymous,
 )
 _NAMES = [c.key for c in _VIEW_COLUMNS]
 
@@ -78,9 +76,7 @@ def _complaints(start, end) -> Iterator[dict]:
 
 
 def _csv_line(values) -> str:
-    buf = io.StringIO()
-    csv.writer(buf).writerow(values)
-    return buf.getvalue()
+    return csvsafe.line(values)
 
 
 def _period():

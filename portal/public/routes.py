@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import orm
 
 from portal.complaints.models import Category, Complaint, Status
-from portal.complaints.redaction import public_view
+from portal.complaints.redaction import is_published, public_view, published_clause
 from portal.core import cache
 from portal.core.auth import wants_partial
 from portal.core.models import OPD
@@ -158,7 +158,7 @@ def lacak(nomor: str):
     if complaint is None:
         return render("public/lacak_form.html", nomor=nomor, not_found=True, error=None, status=404)
     view = public_view(complaint, detail=True)
-    return render("public/lacak.html", v=view, complaint=complaint)
+    return render("public/lacak.html", v=view, complaint=complaint, published=is_published(complaint))
 
 
 # --- public list --------------------------------------------------------------------------------
@@ -196,6 +196,9 @@ def _list_query(f):
     from portal.complaints.stats import period_filter
 
     q = q.where(*period_filter(f["from"], f["to"]))
+    if f["opd"] is not None or f["kategori"] is not None or f["q"]:
+        # a filter on what an unverified complaint does not show would reveal it
+        q = q.where(published_clause())
     if f["opd"] is not None:
         q = q.where(Complaint.opd_id.in_(f["opd"].subtree_ids()))
     if f["kategori"] is not None:
@@ -288,7 +291,7 @@ def opd(code: str):
     data = queries.opd_page(agency, start, end)
     recent = db.session.scalars(
         sa.select(Complaint).where(Complaint.opd_id.in_(agency.subtree_ids()),
-                                   Complaint.is_confidential.is_(False))
+                                   Complaint.is_confidential.is_(False), published_clause())
         .options(*_complaint_options()).order_by(Complaint.submitted_at.desc(), Complaint.id.desc()).limit(10)
     ).all()
     return render("public/opd.html", agency=agency, d=data, start=start, end=end, error=error,

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from portal.core.db import utcnow
 from portal.extensions import db
 from tests.conftest import login
 from tests.public.conftest import NAME, assert_no_leak
@@ -77,7 +78,8 @@ def test_lacak_form_redirects_and_validates(client, seeded):
 
 
 def test_complaint_text_is_escaped(client, make):
-    make.complaint(tracking_no="7000001", text="<script>alert(1)</script><b>tebal</b>", title="<i>x</i>")
+    make.complaint(tracking_no="7000001", text="<script>alert(1)</script><b>tebal</b>", title="<i>x</i>",
+                   status="proses", verified_at=utcnow())
     db.session.commit()
     for url in ("/lacak/7000001", "/laporan"):
         body = client.get(url).get_data(as_text=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import flask_babel
 import pytest
 
@@ -38,7 +40,8 @@ def test_cached_public_response_revalidates_with_304(client, make, url):
 
 
 def test_tracking_page_follows_a_change_at_once(client, make):
-    c = make.complaint(tracking_no="5550003", title="Lampu jalan padam")
+    c = make.complaint(tracking_no="5550003", title="Lampu jalan padam", status="proses",
+                       verified_at=dt.datetime(2025, 2, 3, 2, 0, tzinfo=dt.UTC))
     db.session.commit()
     before = client.get("/lacak/5550003")
     assert "Lampu jalan padam" in before.get_data(as_text=True)

@@ -23,6 +23,7 @@ from portal.admin import bp
 from portal.admin.desk.forms import DeleteForm, FollowUpForm, ReturnForm, TemplateForm
 from portal.complaints import operations as ops
 from portal.complaints.models import AnswerTemplate, Attachment, Complaint, FollowUp, Status
+from portal.complaints.redaction import Audience, redactor_for
 from portal.core import uploads
 from portal.core.auth import get_complaint_or_404, get_or_404, in_scope, role_required, wants_partial
 from portal.core.models import Role
@@ -103,7 +104,9 @@ def opd_home():
                  .options(orm.load_only(Complaint.tracking_no, Complaint.title, Complaint.status,
                                         Complaint.submitted_at, Complaint.verified_at,
                                         Complaint.dispatched_at, Complaint.first_followup_at,
-                                        Complaint.due_date, Complaint.norm_days, Complaint.opd_id)))
+                                        Complaint.due_date, Complaint.norm_days, Complaint.opd_id,
+                                        Complaint.is_anonymous),
+                          orm.selectinload(Complaint.reporter)))
         today, cal = today_wib(), get_calendar()
         for c in db.session.scalars(query):
             rows[c.status].append(_row(c, today, cal))
@@ -120,7 +123,12 @@ def opd_home():
         groups.append({"stage": stage, "total": len(items), "rows": items[start:start + size],
                        "page": min(page, pages), "pages": pages})
     return render("admin/desk/home.html", opd=current_user.opd, groups=groups, counts=counts, only=only,
-                  actions=[] if only else actions_for_opd(scope), today=today_wib())
+                  actions=[] if only else actions_for_opd(scope), today=today_wib(), title_of=_opd_title)
+
+
+def _opd_title(c: Complaint) -> str:
+    """A complaint's title as the OPD may read it (anonymous: the reporter removed)."""
+    return redactor_for(c, Audience.OPD)(c.title)
 
 
 # --- One complaint ------------------------------------------------------------------------------
@@ -152,7 +160,7 @@ def _complaint_page(c: Complaint, *, fu_form: FollowUpForm | None = None, ret_fo
     deadlines = [d for d in ops.deadlines(c, today, get_calendar()) if d["key"] != "verifikasi"]
     return render(
         "admin/desk/complaint.html", partial="admin/desk/_complaint.html", status=status,
-        c=c, deadlines=deadlines, timeline=_timeline(c),
+        c=c, deadlines=deadlines, timeline=_timeline(c), clean=redactor_for(c, Audience.OPD),
         reporter=None if c.is_anonymous else c.reporter,
         fu_form=fu_form or _followup_form(c), ret_form=ret_form or ReturnForm(formdata=None, version=c.version),
         can_followup=c.status in FOLLOWUP_STAGES, can_return=c.status in RETURN_STAGES,

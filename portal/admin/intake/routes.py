@@ -8,7 +8,6 @@ the tracking number and a QR code to the public tracking page, optionally e-mail
 
 from __future__ import annotations
 
-import csv
 import io
 
 import sqlalchemy as sa
@@ -21,7 +20,7 @@ from portal.admin.intake.forms import ActionForm, StaffEntryForm, UploadForm
 from portal.complaints import entry
 from portal.complaints.importing import importer
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Gender, ImportBatch
-from portal.core import jobs
+from portal.core import csvsafe, jobs
 from portal.core.auth import get_complaint_or_404, get_or_404, role_required
 from portal.core.mail import queue_email
 from portal.core.models import Job, Role, User
@@ -178,7 +177,7 @@ def intake_errors_csv(batch_id: int):
     batch = _batch_or_404(batch_id)
     buf = io.StringIO()
     buf.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(buf)
+    writer = csvsafe.writer(buf)
     writer.writerow(["Baris", "ID Laporan", "Kesalahan"])
     for err in batch.error_report or []:
         writer.writerow([err.get("row"), err.get("id"), err.get("message")])

@@ -32,6 +32,8 @@ class ActionForm(FlaskForm):
     ctx = HiddenField()
     #: where a plain (non-htmx) post returns to
     next = HiddenField()
+    #: the explicit switch that publishes this action's note (redacted); notes are internal otherwise
+    public_note = BooleanField(_l("Tampilkan catatan ini di halaman publik (data pribadi disamarkan)"))
 
 
 TYPE_CHOICES = [(t.value, _l(t.label)) for t in ComplaintType]

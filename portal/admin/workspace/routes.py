@@ -43,6 +43,7 @@ from portal.complaints.models import (
     FollowUp,
     Status,
 )
+from portal.complaints.redaction import public_timeline_note
 from portal.core import cache
 from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
 from portal.core.models import OPD, Role
@@ -185,7 +186,8 @@ def _opd(code: str | None) -> OPD:
 
 def _do_verify(c: Complaint, form: VerifyForm) -> str:
     ops.verify(c, current_user, type=ComplaintType(form.type.data), category=_category(form.category.data),
-               norm_days=int(form.norm.data) if form.norm.data else None, note=form.note.data or None)
+               norm_days=int(form.norm.data) if form.norm.data else None, note=form.note.data or None,
+               note_public=bool(form.public_note.data))
     return _("Laporan #%(no)s diverifikasi.", no=c.tracking_no)
 
 
@@ -193,7 +195,7 @@ def _do_dispatch(c: Complaint, form: DispatchForm) -> str:
     from portal.notifications import notify_dispatch
 
     opd = _opd(form.opd.data)
-    ops.dispatch(c, current_user, opd, note=form.note.data or None)
+    ops.dispatch(c, current_user, opd, note=form.note.data or None, note_public=bool(form.public_note.data))
     notify_dispatch(c)
     return _("Laporan #%(no)s didisposisikan ke %(opd)s.", no=c.tracking_no, opd=opd.name)
 
@@ -201,7 +203,7 @@ def _do_dispatch(c: Complaint, form: DispatchForm) -> str:
 def _do_postpone(c: Complaint, form: PostponeForm) -> str:
     from portal.notifications import notify_postpone
 
-    ops.postpone(c, current_user, form.reason.data)
+    ops.postpone(c, current_user, form.reason.data, note_public=bool(form.public_note.data))
     sent = notify_postpone(c, form.reason.data)
     if sent:
         return _("Laporan #%(no)s ditunda; alasan dikirim ke email pelapor.", no=c.tracking_no)
@@ -220,17 +222,17 @@ def _do_archive(c: Complaint, form: ArchiveForm) -> str:
         reason = f"{reason} #{dup.tracking_no}"
     if form.note.data:
         reason = f"{reason}: {form.note.data}"
-    ops.archive(c, current_user, reason, duplicate_of=dup)
+    ops.archive(c, current_user, reason, duplicate_of=dup, note_public=bool(form.public_note.data))
     return _("Laporan #%(no)s diarsipkan.", no=c.tracking_no)
 
 
 def _do_reopen(c: Complaint, form: NoteForm) -> str:
-    ops.reopen(c, current_user, note=form.note.data or None)
+    ops.reopen(c, current_user, note=form.note.data or None, note_public=bool(form.public_note.data))
     return _("Laporan #%(no)s dibuka kembali.", no=c.tracking_no)
 
 
 def _do_finish(c: Complaint, form: NoteForm) -> str:
-    ops.finish(c, current_user, note=form.note.data or None)
+    ops.finish(c, current_user, note=form.note.data or None, note_public=bool(form.public_note.data))
     return _("Laporan #%(no)s ditutup sebagai selesai.", no=c.tracking_no)
 
 
@@ -335,7 +337,8 @@ def _timeline(c: Complaint) -> list[dict[str, Any]]:
             continue  # the follow-up itself is listed with its text below
         items.append({"at": ev.at, "kind": ev.kind, "label": EVENT_LABELS.get(ev.kind, ev.kind),
                       "actor": ev.actor, "note": ev.note, "changes": ev.changes, "from": ev.from_status,
-                      "to": ev.to_status, "public": ev.is_public})
+                      "to": ev.to_status, "public": ev.is_public,
+                      "public_note": public_timeline_note(c, ev)})
     for fu in c.followups:
         items.append({"at": fu.created_at, "kind": "followup_text", "label": "Tindak lanjut OPD",
                       "actor": fu.author, "note": fu.text, "opd": fu.opd, "attachments": fu.attachments,
