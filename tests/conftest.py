@@ -338,3 +338,10 @@ def browser_login(page, live: LiveServer, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_load_state()
+
+
+# Property tests explore the same examples on every run: a CI failure is reproducible, never luck.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("portal", derandomize=True, print_blob=True)
+_hypothesis_settings.load_profile("portal")

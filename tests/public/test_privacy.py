@@ -124,8 +124,8 @@ def test_email_in_any_obfuscation_is_removed(email):
     assert EMAIL_MASK in out, (address, out)
     assert _others(out) == CONTEXT_DIGITS * 2, (address, out)
     rest = out.casefold().replace(CONTEXT.casefold(), "")
-    for part in parts:
-        assert part.casefold() not in rest, (address, out)
+    for part in parts:  # as a word: "ala" may well sit inside "balas"
+        assert not re.search(rf"(?<![^\W_]){re.escape(part.casefold())}(?![^\W_])", rest), (address, out)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
