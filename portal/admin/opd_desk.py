@@ -79,13 +79,13 @@ class Row:
 
 
 def _row(c: Complaint, today: dt.date, cal) -> Row:
-    pending = [d for d in ops.deadlines(c, today, cal) if d["key"] != "verifikasi" and d["state"] != "met"
-               and d["due"] is not None]
-    if not pending:
+    """The deadline of the stage the complaint is in (first follow-up, else completion)."""
+    due = c.stage_due_date
+    if due is None:
         return Row(c, _("Penyelesaian"), c.due_date, "none")
-    first = min(pending, key=lambda d: (d["due"], _STATE_ORDER[d["state"]]))
-    label = _("Tindak lanjut pertama") if first["key"] == "tindak_lanjut" else _("Penyelesaian")
-    return Row(c, label, first["due"], first["state"])
+    first = c.status == S.BELUM_DITINDAKLANJUTI and c.first_followup_at is None
+    label = _("Tindak lanjut pertama") if first else _("Penyelesaian")
+    return Row(c, label, due, ops.deadline_state(due, today, calendar=cal))
 
 
 @bp.get("/opd")
@@ -103,7 +103,8 @@ def opd_home():
                  .options(orm.load_only(Complaint.tracking_no, Complaint.title, Complaint.status,
                                         Complaint.submitted_at, Complaint.verified_at,
                                         Complaint.dispatched_at, Complaint.first_followup_at,
-                                        Complaint.due_date, Complaint.norm_days, Complaint.opd_id)))
+                                        Complaint.due_date, Complaint.stage_due_date, Complaint.norm_days,
+                                        Complaint.opd_id)))
         today, cal = today_wib(), get_calendar()
         for c in db.session.scalars(query):
             rows[c.status].append(_row(c, today, cal))
