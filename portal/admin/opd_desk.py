@@ -45,7 +45,7 @@ PAGE_SIZE = 40
 OPD_EVENT_KINDS = frozenset({"created", "imported", "verified", "dispatched", "followup", "status",
                              "returned", "reopened"})
 HIDDEN_EVENT_KINDS = frozenset({"reveal"})
-_STATE_ORDER = {"overdue": 0, "at_risk": 1, "on_time": 2, "none": 3, "met": 4}
+_STATE_ORDER = {"overdue": 0, "at_risk": 1, "on_time": 2, "paused": 3, "none": 3, "met": 4, "missed": 4}
 
 
 def _event_label(kind: str) -> str:
@@ -81,6 +81,8 @@ class Row:
 def _row(c: Complaint, today: dt.date, cal) -> Row:
     """The deadline of the stage the complaint is in (first follow-up, else completion)."""
     due = c.stage_due_date
+    if c.status == S.TUNDA:  # the deadline waits for the reporter
+        return Row(c, _("Penyelesaian"), c.due_date, "paused")
     if due is None:
         return Row(c, _("Penyelesaian"), c.due_date, "none")
     first = c.status == S.BELUM_DITINDAKLANJUTI and c.first_followup_at is None
