@@ -57,7 +57,8 @@ EVENT_LABELS = {
     "created": "Laporan dibuat", "imported": "Diimpor dari LAPOR!", "verified": "Diverifikasi",
     "dispatched": "Didisposisikan", "followup": "Tindak lanjut", "status": "Status diubah",
     "returned": "Dikembalikan OPD (bukan kewenangan)", "reveal": "Data pribadi pelapor dibuka",
-    "reopened": "Dibuka kembali", "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
+    "reopened": "Dibuka kembali", "recomputed": "Tenggat dihitung ulang (kalender berubah)",
+    "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
     "overdue": "Melewati tenggat", "updated": "Diperbarui",
 }
 
