@@ -162,14 +162,14 @@ def test_calendar_check_cli(app, runner, monkeypatch):
     year = today_wib().year
     assert f"{year}:" in result.output and "cuti bersama" in result.output
     assert "2026-03-23 Cuti Bersama Hari Raya Idul Fitri" in result.output or year != 2026
-    monkeypatch.setattr(workdays, "_package_category", lambda y, cat: () if cat == "government" else ())
+    monkeypatch.setattr(workdays, "_package_category", lambda y, cat: ())
     result = runner.invoke(args=["calendar", "check"])
     assert result.exit_code == 1 and f"no cuti bersama known for {year}" in result.output
 
 
 def test_missing_cuti_bersama_degrades_healthz_and_warns_on_settings(world, client, login_as, monkeypatch):
     assert client.get("/healthz").json["calendar"] == "ok"
-    monkeypatch.setattr(workdays, "_package_category", lambda y, cat: () if cat == "government" else ())
+    monkeypatch.setattr(workdays, "_package_category", lambda y, cat: ())
     r = client.get("/healthz")
     assert r.status_code == 200 and r.json["calendar"] == "missing_cuti_bersama" and r.json["status"] == "degraded"
     html = login_as(world.kominfo).get("/admin/pengaturan/libur").get_data(as_text=True)
