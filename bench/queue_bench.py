@@ -56,6 +56,8 @@ VIEWS = [
     "tab=proses&q={tracking}",
     # harder ones: selective filters on the late tab, free text that is common / rare
     "tab=terlambat&urut=lama",
+    "tab=proses&urut=tenggat",
+    "tab=terlambat&urut=tenggat&opd=DPUPR",
     "tab=terlambat&rahasia=1&kanal=sms",
     "tab=rawan&opd=DPUPR",
     "tab=terlambat&q=lampu",

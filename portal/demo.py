@@ -25,6 +25,7 @@ from portal.complaints.models import (
     Reporter,
     Status,
 )
+from portal.complaints.operations import stage_due
 from portal.core.models import OPD, Liaison, Role, User
 from portal.core.timeutil import UTC, wib_date
 from portal.core.workdays import get_calendar
@@ -341,7 +342,10 @@ def generate_complaints(n: int, rng: random.Random, opds: dict[str, OPD], cats: 
             "verified_at": verified, "dispatched_at": dispatched, "first_followup_at": followup,
             "last_activity_at": finished or followup or dispatched or verified or submitted,
             "finished_at": finished, "rating": rating, "norm_days": norm,
-            "due_date": due(wib_date(start), norm), "source": "import", "created_at": submitted,
+            "due_date": due(wib_date(start), norm),
+            "stage_due_date": stage_due(status, submitted, dispatched, followup, None, due(wib_date(start), norm),
+                                        cal),
+            "source": "import", "created_at": submitted,
             "updated_at": finished or followup or dispatched or verified or submitted, "version": 1,
             "status_reason": ("Berkas belum lengkap" if status == Status.TUNDA else
                               "Laporan tidak jelas" if status == Status.ARSIP else None),

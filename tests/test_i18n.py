@@ -114,7 +114,8 @@ def test_gettext_through_the_app(app):
         with force_locale("en"):
             assert gettext("Masuk") == "Sign in"
             assert gettext("Dasbor") == "Dashboard"
-            assert gettext("Laporan #%(no)s diverifikasi.", no="7") == "Report #7 verified."
+            assert (gettext("Laporan #%(no)s diverifikasi dan diteruskan ke %(opd)s.", no="7", opd="DPUPR")
+                    == "Report #7 verified and forwarded to DPUPR.")
         with force_locale("id"):
             assert gettext("Dasbor") == "Dasbor"
 

@@ -77,12 +77,13 @@ def close_silent(today: dt.date) -> list[str]:
 
 
 def mark_overdue(today: dt.date) -> int:
-    """One internal ``overdue`` event per complaint and due date once the due date has passed."""
+    """One internal ``overdue`` event per complaint and stage deadline once that deadline has passed."""
     c, e = Complaint, ComplaintEvent
     already = (sa.select(e.id).where(e.complaint_id == c.id, e.kind == "overdue",
-                                     e.note == sa.cast(c.due_date, sa.String)).exists())
+                                     e.note == sa.cast(c.stage_due_date, sa.String)).exists())
     rows = db.session.execute(
-        sa.select(c.id, c.due_date, c.status).where(c.status.in_(ACTIVE), c.due_date < today, ~already)
+        sa.select(c.id, c.stage_due_date.label("due_date"), c.status)
+        .where(c.status.in_(ACTIVE), c.stage_due_date < today, ~already)
     ).all()
     if rows:
         now = dt.datetime.now(dt.UTC)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
-from portal.complaints.operations import record_event, refresh_due_date
+from portal.complaints.operations import default_norm, record_event, refresh_due_date
 from portal.complaints.tracking import next_tracking_no
 from portal.core.db import utcnow
 from portal.core.models import User
@@ -67,7 +67,7 @@ def _build(data: NewComplaint, number: str, actor: User | None) -> Complaint:
         text=data.text.strip(), type=data.type, channel=data.channel, category=data.category,
         status=Status.BELUM_TERVERIFIKASI, location=data.location or None, is_anonymous=data.is_anonymous,
         is_confidential=data.is_confidential, source="staff", last_activity_at=now,
-        norm_days=data.category.effective_norm() if data.category else 14,
+        norm_days=default_norm(data.type, data.category),
     )
     rep = {k: v for k, v in (data.reporter or {}).items() if v not in (None, "", False)}
     if rep:

@@ -128,7 +128,7 @@ class Category(db.Model):
 #: SQL of the open statuses (the predicate of the queue's partial indexes; same text in migration 0003)
 OPEN_SQL = "status IN ('belum_terverifikasi', 'belum_ditindaklanjuti', 'proses', 'tunda')"
 #: columns the queue filters on, carried in ``ix_complaint_queue`` (PostgreSQL INCLUDE)
-QUEUE_INCLUDE = ("status", "due_date", "returned_at", "opd_id", "category_id", "channel", "type",
+QUEUE_INCLUDE = ("status", "due_date", "stage_due_date", "returned_at", "opd_id", "category_id", "channel", "type",
                  "is_anonymous", "is_confidential")
 
 
@@ -141,6 +141,12 @@ class Complaint(db.Model):
         sa.Index("ix_complaint_opd_status", "opd_id", "status", "submitted_at"),
         # deadlines (daily job) and the queue's tab counts: index-only with returned_at (migration 0009)
         sa.Index("ix_complaint_due", "status", "due_date", postgresql_include=["returned_at"]),
+        # the current stage's deadline: Rawan/Terlambat counts, digests (migration 0010a)
+        sa.Index("ix_complaint_stage_due", "status", "stage_due_date", postgresql_include=["returned_at"]),
+        # the queue sorted by "tenggat terdekat": open complaints in (stage_due_date, id) order
+        sa.Index("ix_complaint_queue_due", "stage_due_date", "id",
+                 postgresql_include=list(QUEUE_INCLUDE), postgresql_where=sa.text(OPEN_SQL),
+                 sqlite_where=sa.text(OPEN_SQL)),
         # Kominfo queue (portal/admin/workspace/queries.py): every tab walks the open complaints in
         # (submitted_at, id) order and filters on index tuples only (covering, index-only scan).
         sa.Index("ix_complaint_queue", "submitted_at", "id",
@@ -198,6 +204,9 @@ class Complaint(db.Model):
     norm_days: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False, default=DEFAULT_NORM)
     #: start (dispatch, else verification, else submission) + norm in working days
     due_date: orm.Mapped[dt.date | None] = orm.mapped_column(sa.Date, nullable=True)
+    #: the deadline of the current stage (verification and forwarding 3, first follow-up 5,
+    #: completion = ``due_date``); ``None`` while none runs (Tunda, closed). See ``operations.stage_due``
+    stage_due_date: orm.Mapped[dt.date | None] = orm.mapped_column(sa.Date, nullable=True)
     #: set when an OPD returned it as not its authority (bukan kewenangan); cleared on re-dispatch
     returned_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
     #: why it was postponed, archived or returned (latest)

@@ -47,6 +47,8 @@ VERIFY_DAYS = 3
 FIRST_FOLLOWUP_DAYS = 5
 CLOSE_AFTER_SILENCE_DAYS = 10
 AT_RISK_DAYS = 2
+#: completion norm of an information request (seed 004)
+INFORMATION_NORM = 5
 
 
 class TransitionError(ValueError):
@@ -120,8 +122,64 @@ def compute_due_date(complaint: Complaint, calendar: WorkCalendar | None = None)
     return cal.add_working_days(wib_date(complaint.start_at), complaint.norm_days or DEFAULT_NORM)
 
 
+def stage_due(status: Status, submitted_at: dt.datetime, dispatched_at: dt.datetime | None,
+              first_followup_at: dt.datetime | None, returned_at: dt.datetime | None,
+              due_date: dt.date | None, calendar: WorkCalendar) -> dt.date | None:
+    """The deadline of the stage a complaint is in (``None`` when no deadline runs: Tunda, closed).
+
+    - Belum Terverifikasi, or verified but not yet forwarded: verification **and forwarding** within
+      3 working days of submission (seed 002 A.2.a);
+    - returned by an OPD (bukan kewenangan): re-dispatch within 3 working days of the return;
+    - dispatched, no follow-up yet: the OPD's first follow-up within 5 working days of dispatch;
+    - in progress: completion by ``due_date`` (start + norm).
+    Plain values, not a Complaint, so bulk writers (import, demo data, migrations) share it.
+    """
+    if status == S.BELUM_TERVERIFIKASI:
+        return calendar.add_working_days(wib_date(submitted_at), VERIFY_DAYS)
+    if status == S.BELUM_DITINDAKLANJUTI:
+        if returned_at is not None:
+            return calendar.add_working_days(wib_date(returned_at), VERIFY_DAYS)
+        if dispatched_at is None:
+            return calendar.add_working_days(wib_date(submitted_at), VERIFY_DAYS)
+        if first_followup_at is None:
+            return calendar.add_working_days(wib_date(dispatched_at), FIRST_FOLLOWUP_DAYS)
+        return due_date
+    if status == S.PROSES:
+        return due_date
+    return None
+
+
+def stage_label(complaint: Complaint) -> str:
+    """What the current stage's deadline is for (the queue's Tenggat column), in the UI language."""
+    c = complaint
+    if c.status == S.BELUM_TERVERIFIKASI or (c.status == S.BELUM_DITINDAKLANJUTI and c.dispatched_at is None
+                                              and c.returned_at is None):
+        return _("Verifikasi dan penerusan")
+    if c.status == S.BELUM_DITINDAKLANJUTI and c.returned_at is not None:
+        return _("Disposisi ulang")
+    if c.status == S.BELUM_DITINDAKLANJUTI and c.first_followup_at is None:
+        return _("Tindak lanjut pertama")
+    return _("Penyelesaian")
+
+
+def compute_stage_due_date(complaint: Complaint, calendar: WorkCalendar | None = None) -> dt.date | None:
+    return stage_due(complaint.status, complaint.submitted_at, complaint.dispatched_at,
+                     complaint.first_followup_at, complaint.returned_at, complaint.due_date,
+                     calendar or get_calendar())
+
+
 def refresh_due_date(complaint: Complaint, calendar: WorkCalendar | None = None) -> None:
-    complaint.due_date = compute_due_date(complaint, calendar)
+    """Recompute the completion due date and the current stage's deadline."""
+    cal = calendar or get_calendar()
+    complaint.due_date = compute_due_date(complaint, cal)
+    complaint.stage_due_date = compute_stage_due_date(complaint, cal)
+
+
+def default_norm(type: ComplaintType | None, category: Category | None) -> int:  # noqa: A002
+    """Information requests: 5 working days whatever the category (seed 004); else the category's."""
+    if type == ComplaintType.PERMINTAAN_INFORMASI:
+        return INFORMATION_NORM
+    return category.effective_norm() if category else DEFAULT_NORM
 
 
 def _set_status(complaint: Complaint, dst: Status, actor: User | None, *, note: str | None,
@@ -131,14 +189,25 @@ def _set_status(complaint: Complaint, dst: Status, actor: User | None, *, note: 
     if not can_transition(src, dst):
         raise TransitionError(_("%(src)s → %(dst)s", src=_(src.label), dst=_(dst.label)))
     complaint.status = dst
-    return record_event(complaint, kind, actor, from_status=src, to_status=dst, note=note,
-                        public=True, changes=changes, at=at, note_public=note_public)
+    event = record_event(complaint, kind, actor, from_status=src, to_status=dst, note=note,
+                         public=True, changes=changes, at=at, note_public=note_public)
+    complaint.stage_due_date = compute_stage_due_date(complaint)
+    return event
 
 
 def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = None,  # noqa: A002
            category: Category | None = None, norm_days: int | None = None,
-           note: str | None = None, note_public: bool = False) -> None:
-    """Screen and classify a complaint (the admin's 3-working-day step)."""
+           note: str | None = None, opd: OPD | None = None, note_public: bool = False) -> None:
+    """Screen, classify and forward a complaint: the admin's one 3-working-day step.
+
+    In LAPOR! verifying and forwarding are one step (seed 002 A.2.a), so ``opd`` dispatches in the
+    same action (status Belum Ditindaklanjuti); Kominfo answering itself forwards to its own OPD
+    (Diskominfo). Without ``opd`` (bulk screening, older data) it stays Belum Terverifikasi,
+    verified but not forwarded, and its 3-working-day deadline runs on until it is forwarded.
+    An information request gets 5 working days whatever its category; an
+    officer choosing another norm for it must give a reason (``note``). The note is internal
+    unless ``note_public``; it then rides on the forwarding's public event.
+    """
     if complaint.status != S.BELUM_TERVERIFIKASI:
         raise TransitionError(_("%(status)s: sudah diverifikasi", status=_(complaint.status.label)))
     changes: dict[str, Any] = {}
@@ -148,9 +217,18 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
     if category is not None and category.id != complaint.category_id:
         changes["category"] = [complaint.category.path if complaint.category else None, category.path]
         complaint.category = category
-    norm = norm_days or (category.effective_norm() if category else None) or complaint.norm_days
+    if norm_days:
+        norm = norm_days
+    elif complaint.type == ComplaintType.PERMINTAAN_INFORMASI or category is not None:
+        norm = default_norm(complaint.type, category or complaint.category)
+    else:
+        norm = complaint.norm_days
     if norm not in NORMS:
         raise TransitionError(_("norma %(n)s hari kerja tidak dikenal", n=norm))
+    if (complaint.type == ComplaintType.PERMINTAAN_INFORMASI and norm != INFORMATION_NORM
+            and not (note or "").strip()):
+        raise TransitionError(_("Permintaan informasi bernorma 5 hari kerja; tulis alasan untuk norma "
+                                "%(n)s hari kerja.", n=norm))
     if norm != complaint.norm_days:
         changes["norm_days"] = [complaint.norm_days, norm]
         complaint.norm_days = norm
@@ -160,7 +238,11 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
         changes["verified_at"] = [None, now.isoformat()]
     complaint.last_activity_at = now
     refresh_due_date(complaint)
-    record_event(complaint, "verified", actor, changes=changes, note=note, public=True, note_public=note_public)
+    # internal: the public timeline shows the status change of the forwarding, never "verified"
+    # under Belum Terverifikasi
+    record_event(complaint, "verified", actor, changes=changes, note=note, public=False)
+    if opd is not None:
+        dispatch(complaint, actor, opd, note=note if note_public else None, note_public=note_public)
 
 
 def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = None,
@@ -290,38 +372,58 @@ def return_to_admin(complaint: Complaint, actor: User, reason: str) -> None:
     complaint.status_reason = reason.strip()
     complaint.opd = None
     complaint.opd_id = None
+    complaint.stage_due_date = compute_stage_due_date(complaint)
     record_event(complaint, "returned", actor, from_status=src, to_status=complaint.status,
                  changes={"opd": [old, None]}, note=reason.strip(), public=True)
 
 
 def deadline_state(due: dt.date | None, today: dt.date, *, done: bool = False,
-                   calendar: WorkCalendar | None = None) -> str:
-    """``met``, ``on_time``, ``at_risk`` (due within 2 working days) or ``overdue``."""
+                   calendar: WorkCalendar | None = None, done_on: dt.date | None = None) -> str:
+    """``met``, ``missed`` (done after the due day), ``on_time``, ``at_risk`` (due within 2 working
+    days) or ``overdue``; ``done_on`` (the WIB day it was done) decides met or missed."""
     if due is None:
         return "none"
-    if done:
-        return "met"
+    if done or done_on is not None:
+        return "missed" if done_on is not None and done_on > due else "met"
     if today > due:
         return "overdue"
     cal = calendar or get_calendar()
     return "at_risk" if cal.working_days_between(today, due) <= AT_RISK_DAYS else "on_time"
 
 
+def _day(instant: dt.datetime | None) -> dt.date | None:
+    return wib_date(instant) if instant is not None else None
+
+
 def deadlines(complaint: Complaint, today: dt.date, calendar: WorkCalendar | None = None) -> list[dict]:
-    """The three deadlines of a complaint with their state."""
+    """The three stage deadlines of a complaint with their state (met / missed / open).
+
+    Verification is done when the complaint is forwarded (verified *and* dispatched); a complaint
+    closed or postponed without being forwarded has no verification state left to run.
+    """
     cal = calendar or get_calendar()
+    c = complaint
+    closed = c.status in (S.SELESAI, S.ARSIP, S.TUNDA)
     out = []
-    verify_due = cal.add_working_days(wib_date(complaint.submitted_at), VERIFY_DAYS)
-    out.append({"key": "verifikasi", "label": "Verifikasi", "days": VERIFY_DAYS, "due": verify_due,
-                "state": deadline_state(verify_due, today, done=complaint.verified_at is not None,
-                                        calendar=cal)})
-    if complaint.dispatched_at:
-        fu_due = cal.add_working_days(wib_date(complaint.dispatched_at), FIRST_FOLLOWUP_DAYS)
+    verify_due = cal.add_working_days(wib_date(c.submitted_at), VERIFY_DAYS)
+    v_done = _day(c.dispatched_at) or (_day(c.verified_at) if closed else None)
+    state = deadline_state(verify_due, today, calendar=cal, done_on=v_done)
+    if v_done is None and closed:
+        state = "none"
+    out.append({"key": "verifikasi", "label": "Verifikasi dan penerusan", "days": VERIFY_DAYS,
+                "due": verify_due, "done": v_done, "state": state})
+    if c.dispatched_at:
+        fu_due = cal.add_working_days(wib_date(c.dispatched_at), FIRST_FOLLOWUP_DAYS)
+        fu_done = _day(c.first_followup_at)
+        state = deadline_state(fu_due, today, calendar=cal, done_on=fu_done)
+        if fu_done is None and closed:
+            state = "none"
         out.append({"key": "tindak_lanjut", "label": "Tindak lanjut pertama", "days": FIRST_FOLLOWUP_DAYS,
-                    "due": fu_due, "state": deadline_state(
-                        fu_due, today, done=complaint.first_followup_at is not None, calendar=cal)})
-    out.append({"key": "selesai", "label": "Penyelesaian", "days": complaint.norm_days,
-                "due": complaint.due_date, "state": deadline_state(
-                    complaint.due_date, today, done=complaint.status in (S.SELESAI, S.ARSIP),
-                    calendar=cal)})
+                    "due": fu_due, "done": fu_done, "state": state})
+    fin_done = _day(c.finished_at) if c.status == S.SELESAI else None
+    state = deadline_state(c.due_date, today, calendar=cal, done_on=fin_done)
+    if fin_done is None and closed:
+        state = "none"
+    out.append({"key": "selesai", "label": "Penyelesaian", "days": c.norm_days,
+                "due": c.due_date, "done": fin_done, "state": state})
     return out

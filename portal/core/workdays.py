@@ -113,3 +113,43 @@ def get_calendar() -> WorkCalendar:
     with _cache_lock:
         _cached = (now, cal)
     return cal
+
+
+# --- coverage: does the calendar know this year's decrees? ----------------------------------------
+
+@lru_cache(maxsize=64)
+def _package_category(year: int, category: str) -> tuple[tuple[dt.date, str], ...]:
+    cal = holidays.country_holidays("ID", categories=(category,), years=year, language="id")
+    return tuple(sorted(cal.items()))
+
+
+def package_version() -> str:
+    return holidays.__version__
+
+
+def coverage(calendar: WorkCalendar, year: int) -> dict:
+    """What the calendar knows of ``year``: public holidays, cuti bersama (package + overrides).
+
+    An override that makes a day a holiday counts as a cuti-bersama day (that is what a decree the
+    package does not know yet adds); one that makes a package day a working day removes it.
+    """
+    public = [(d, n) for d, n in _package_category(year, "public") if calendar.overrides.get(d) is not True]
+    cuti = [(d, n) for d, n in _package_category(year, "government") if calendar.overrides.get(d) is not True]
+    known = {d for d, _n in public} | {d for d, _n in cuti}
+    for day, working in sorted(calendar.overrides.items()):
+        if day.year == year and not working and day not in known:
+            cuti.append((day, calendar.override_names.get(day, "Libur")))
+    cuti.sort()
+    return {"year": year, "public": public, "cuti_bersama": cuti,
+            "overrides": sorted((d, w) for d, w in calendar.overrides.items() if d.year == year)}
+
+
+def coverage_problems(calendar: WorkCalendar, today: dt.date) -> list[tuple[str, int]]:
+    """``[("no_cuti_bersama", year)]`` for the current year without any cuti bersama, and for next
+    year once it is past 1 July (the joint decree for next year is usually signed in the autumn)."""
+    out = []
+    if not coverage(calendar, today.year)["cuti_bersama"]:
+        out.append(("no_cuti_bersama", today.year))
+    if today > dt.date(today.year, 7, 1) and not coverage(calendar, today.year + 1)["cuti_bersama"]:
+        out.append(("no_cuti_bersama", today.year + 1))
+    return out

@@ -102,14 +102,16 @@ def notify_postpone(complaint: Complaint, reason: str) -> int:
 
 
 def _due_rows(today: dt.date, cutoff: dt.date) -> list[Any]:
+    """Active complaints whose current stage's deadline is at most ``cutoff`` (``due_date`` labelled so)."""
     c = Complaint
     return list(db.session.execute(
-        sa.select(c.id, c.tracking_no, c.title, c.is_confidential, c.opd_id, c.due_date, c.status,
+        sa.select(c.id, c.tracking_no, c.title, c.is_confidential, c.opd_id, c.stage_due_date.label("due_date"),
+                  c.status,
                   Reporter.name.label("rep_name"), Reporter.nik.label("rep_nik"),
                   Reporter.phone.label("rep_phone"), Reporter.email.label("rep_email"))
         .outerjoin(Reporter, Reporter.complaint_id == c.id)
-        .where(c.status.in_(ACTIVE), c.due_date <= cutoff)
-        .order_by(c.due_date, c.id)
+        .where(c.status.in_(ACTIVE), c.stage_due_date <= cutoff)
+        .order_by(c.stage_due_date, c.id)
     ))
 
 
@@ -188,7 +190,8 @@ def queue_reminders(today: dt.date | None = None) -> int:
     completion_day = cal.add_working_days(today, REMIND_COMPLETION_DAYS)
     rows = db.session.scalars(
         sa.select(c).where(c.status.in_((S.BELUM_DITINDAKLANJUTI, S.PROSES)), c.opd_id.is_not(None),
-                           c.due_date == completion_day)
+                           sa.or_(c.status == S.PROSES, c.first_followup_at.is_not(None)),
+                           c.stage_due_date == completion_day)
     ).all()
     items = [(row, "penyelesaian", completion_day) for row in rows]
     fu_day = cal.add_working_days(today, 1)

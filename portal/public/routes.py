@@ -300,13 +300,26 @@ def opd(code: str):
 
 # --- health -------------------------------------------------------------------------------------
 
+def _calendar_check() -> str:
+    from portal.core import workdays
+
+    try:
+        problems = workdays.coverage_problems(workdays.get_calendar(), today_wib())
+    except Exception:
+        current_app.logger.exception("calendar check failed")
+        return "error"
+    return "missing_cuti_bersama" if problems else "ok"
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
-    """Database and Redis reachability, without details.
+    """Database and Redis reachability and calendar coverage, without details.
 
     A configured Redis that does not answer makes the portal "degraded" (200): the pages still serve
-    (the cache, rate limits and jobs fall back to the process). A database error is 503.
+    (the cache, rate limits and jobs fall back to the process). So does a working-day calendar that
+    knows no cuti bersama for this year (or, after 1 July, next year): ``calendar`` is then
+    ``"missing_cuti_bersama"`` and every due date may be wrong. A database error is 503.
     """
     checks = {"database": "ok"}
     try:
@@ -326,5 +339,6 @@ def healthz():
         checks["redis"] = "disabled"
     if checks["database"] != "ok":
         return jsonify(status="error", **checks), 503
-    status = "ok" if checks["redis"] in ("ok", "disabled") else "degraded"
+    checks["calendar"] = _calendar_check()
+    status = "ok" if checks["redis"] in ("ok", "disabled") and checks["calendar"] == "ok" else "degraded"
     return jsonify(status=status, **checks), 200

@@ -54,6 +54,7 @@ N_('Surat')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models
 N_('Tatap Muka')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Tatap muka')  # portal.meetings.models.MeetingMode
 N_('Telepon')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Tenggat dihitung ulang (kalender berubah)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Terlaksana')  # portal.meetings.models.MeetingStatus
 N_('Tidak hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS

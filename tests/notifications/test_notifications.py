@@ -98,8 +98,9 @@ def test_digest_per_opd_and_kominfo_is_idempotent(make, smtp_server):
     late = make.complaint(tracking_no="8000004", status="proses", opd=opd, title="Terlambat")
     risky = make.complaint(tracking_no="8000005", status="belum_ditindaklanjuti", opd=opd, title="Rawan")
     make.complaint(tracking_no="8000006", status="selesai", opd=opd)
-    late.due_date = today - dt.timedelta(days=2)
-    risky.due_date = cal.add_working_days(today, 1)
+    # the digest reads the current stage's deadline
+    late.due_date = late.stage_due_date = today - dt.timedelta(days=2)
+    risky.stage_due_date = cal.add_working_days(today, 1)
     db.session.flush()
     n = queue_digests(today)
     assert n == 3  # liaison + OPD e-mail + one Kominfo user
@@ -120,7 +121,7 @@ def test_reminders_before_deadlines(make):
     today = today_wib()
     cal = get_calendar()
     c = make.complaint(tracking_no="8000007", status="proses", opd=opd)
-    c.due_date = cal.add_working_days(today, 2)
+    c.due_date = c.stage_due_date = cal.add_working_days(today, 2)
     # dispatched so that the first follow-up is due on the next working day
     d = make.complaint(tracking_no="8000008", status="belum_ditindaklanjuti", opd=opd)
     target = cal.add_working_days(today, 1)

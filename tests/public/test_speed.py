@@ -150,4 +150,5 @@ def test_healthz_is_degraded_not_down_without_redis_reply(app):
 
     with mock.patch.dict(app.extensions, {"portal_redis": Dead()}):
         r = app.test_client().get("/healthz")
-    assert r.status_code == 200 and r.json == {"status": "degraded", "database": "ok", "redis": "error"}
+    assert r.status_code == 200 and r.json == {"status": "degraded", "database": "ok", "redis": "error",
+                                                 "calendar": "ok"}

@@ -46,7 +46,7 @@ PAGE_SIZE = 40
 OPD_EVENT_KINDS = frozenset({"created", "imported", "verified", "dispatched", "followup", "status",
                              "returned", "reopened"})
 HIDDEN_EVENT_KINDS = frozenset({"reveal"})
-_STATE_ORDER = {"overdue": 0, "at_risk": 1, "on_time": 2, "none": 3, "met": 4}
+_STATE_ORDER = {"overdue": 0, "at_risk": 1, "on_time": 2, "paused": 3, "none": 3, "met": 4, "missed": 4}
 
 
 def _event_label(kind: str) -> str:
@@ -80,13 +80,15 @@ class Row:
 
 
 def _row(c: Complaint, today: dt.date, cal) -> Row:
-    pending = [d for d in ops.deadlines(c, today, cal) if d["key"] != "verifikasi" and d["state"] != "met"
-               and d["due"] is not None]
-    if not pending:
+    """The deadline of the stage the complaint is in (first follow-up, else completion)."""
+    due = c.stage_due_date
+    if c.status == S.TUNDA:  # the deadline waits for the reporter
+        return Row(c, _("Penyelesaian"), c.due_date, "paused")
+    if due is None:
         return Row(c, _("Penyelesaian"), c.due_date, "none")
-    first = min(pending, key=lambda d: (d["due"], _STATE_ORDER[d["state"]]))
-    label = _("Tindak lanjut pertama") if first["key"] == "tindak_lanjut" else _("Penyelesaian")
-    return Row(c, label, first["due"], first["state"])
+    first = c.status == S.BELUM_DITINDAKLANJUTI and c.first_followup_at is None
+    label = _("Tindak lanjut pertama") if first else _("Penyelesaian")
+    return Row(c, label, due, ops.deadline_state(due, today, calendar=cal))
 
 
 @bp.get("/opd")
@@ -104,8 +106,8 @@ def opd_home():
                  .options(orm.load_only(Complaint.tracking_no, Complaint.title, Complaint.status,
                                         Complaint.submitted_at, Complaint.verified_at,
                                         Complaint.dispatched_at, Complaint.first_followup_at,
-                                        Complaint.due_date, Complaint.norm_days, Complaint.opd_id,
-                                        Complaint.is_anonymous),
+                                        Complaint.due_date, Complaint.stage_due_date, Complaint.norm_days,
+                                        Complaint.opd_id, Complaint.is_anonymous),
                           orm.selectinload(Complaint.reporter)))
         today, cal = today_wib(), get_calendar()
         for c in db.session.scalars(query):

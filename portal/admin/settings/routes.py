@@ -421,18 +421,32 @@ def people_holidays():
             db.session.flush()
             audit("holiday.create", row, {"date": [None, row.date.isoformat()], "name": [None, row.name],
                                           "is_working_day": [None, row.is_working_day]})
+            moved = _recompute(row.date)
             db.session.commit()
             workdays.invalidate()
-            flash(_("Koreksi kalender %(d)s disimpan. Tenggat laporan baru memakai kalender ini.",
-                    d=row.date.isoformat()), "success")
+            flash(_("Koreksi kalender %(d)s disimpan; tenggat %(n)s laporan terbuka dihitung ulang.",
+                    d=row.date.isoformat(), n=moved), "success")
             return redirect(url_for("admin.people_holidays", tahun=row.date.year), code=303)
     if request.method == "POST":
         status = 422
     year = request.args.get("tahun", type=int) or today_wib().year
     year = min(max(year, 2000), 2100)
     overrides = db.session.scalars(sa.select(HolidayOverride).order_by(HolidayOverride.date)).all()
+    cal = workdays.get_calendar()
     return render("admin/settings/holidays.html", form=form, overrides=overrides, year=year,
-                  holidays=workdays.get_calendar().holidays_in(year), empty=EmptyForm(), status=status)
+                  holidays=cal.holidays_in(year), empty=EmptyForm(), status=status,
+                  coverage_problems=workdays.coverage_problems(cal, today_wib()),
+                  package_version=workdays.package_version())
+
+
+def _recompute(day) -> int:
+    """Stored due dates follow an override edit (flushed, not committed): how many moved."""
+    from portal.complaints.recompute import recompute_due_dates
+
+    workdays.invalidate()
+    moved = recompute_due_dates([day])
+    workdays.invalidate()
+    return moved
 
 
 @bp.post("/pengaturan/libur/<int:holiday_id>/hapus")
@@ -442,8 +456,11 @@ def people_holiday_delete(holiday_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     audit("holiday.delete", row, {"date": [row.date.isoformat(), None], "name": [row.name, None]})
+    day = row.date
     db.session.delete(row)
+    db.session.flush()
+    moved = _recompute(day)
     db.session.commit()
     workdays.invalidate()
-    flash(_("Koreksi kalender dihapus."), "success")
+    flash(_("Koreksi kalender dihapus; tenggat %(n)s laporan terbuka dihitung ulang.", n=moved), "success")
     return redirect(url_for("admin.people_holidays"), code=303)

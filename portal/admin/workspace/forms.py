@@ -41,9 +41,12 @@ NORM_CHOICES = [("", _l("Sesuai kategori"))] + [(str(n), _l("%(n)s hari kerja", 
 
 
 class VerifyForm(ActionForm):
+    """Verify and forward in one step (seed 002 A.2.a): classification plus the receiving OPD."""
+
     type = SelectField(_l("Jenis"), choices=TYPE_CHOICES)
     category = SelectField(_l("Kategori"), choices=[], validate_choice=False)
     norm = SelectField(_l("Norma penyelesaian"), choices=NORM_CHOICES, validate_choice=False)
+    opd = SelectField(_l("Teruskan ke OPD"), choices=[], validate_choice=False, validators=[DataRequired()])
     note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)], filters=[_strip])
 
     def validate_norm(self, field):
@@ -90,7 +93,7 @@ class NoteForm(ActionForm):
 
 
 BULK_ACTIONS = [
-    ("verify", _l("Verifikasi (kategori & norma tetap)")),
+    ("verify", _l("Verifikasi & teruskan ke OPD (kategori & norma tetap)")),
     ("dispatch", _l("Disposisi ke OPD")),
     ("postpone", _l("Tunda laporan")),
     ("archive", _l("Arsipkan")),

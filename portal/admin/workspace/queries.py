@@ -64,7 +64,7 @@ TABS: tuple[Tab, ...] = (
     Tab("terlambat", _l("Terlambat")),
 )
 TAB_KEYS = tuple(t.key for t in TABS)
-SORTS = {"baru": _l("Terbaru"), "lama": _l("Terlama")}
+SORTS = {"baru": _l("Terbaru"), "lama": _l("Terlama"), "tenggat": _l("Tenggat terdekat")}
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -201,9 +201,9 @@ def tab_condition(tab: str, today: dt.date, cutoff: dt.date) -> sa.ColumnElement
         case "dikembalikan":
             return sa.and_(c.returned_at.is_not(None), status_in(*OPEN))
         case "rawan":
-            return sa.and_(status_in(*ACTIVE), c.due_date >= today, c.due_date <= cutoff)
+            return sa.and_(status_in(*ACTIVE), c.stage_due_date >= today, c.stage_due_date <= cutoff)
         case "terlambat":
-            return sa.and_(status_in(*ACTIVE), c.due_date < today)
+            return sa.and_(status_in(*ACTIVE), c.stage_due_date < today)
     raise ValueError(tab)
 
 
@@ -246,17 +246,21 @@ def text_condition(q: str, entity: Any = Complaint) -> sa.ColumnElement[bool]:
 
 # --- cursor ------------------------------------------------------------------------------------
 
-def encode_cursor(submitted_at: dt.datetime, cid: int) -> str:
-    raw = f"{submitted_at.astimezone(dt.UTC).isoformat()}|{cid}"
+def encode_cursor(key: dt.datetime | dt.date, cid: int) -> str:
+    """A keyset cursor: ``(submitted_at, id)``, or ``(stage_due_date, id)`` for the sort "tenggat"."""
+    when = key.astimezone(dt.UTC).isoformat() if isinstance(key, dt.datetime) else key.isoformat()
+    raw = f"{when}|{cid}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(token: str | None) -> tuple[dt.datetime, int] | None:
+def decode_cursor(token: str | None, by_due: bool = False) -> tuple[Any, int] | None:
     if not token:
         return None
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         when, cid = raw.split("|")
+        if by_due:
+            return dt.date.fromisoformat(when), int(cid)
         value = dt.datetime.fromisoformat(when)
         if value.tzinfo is None:
             return None
@@ -273,8 +277,15 @@ class Page:
     next_cursor: str | None
 
 
-def _order(f: QueueFilter, submitted: Any, cid: Any) -> list[Any]:
-    if f.urut == "lama":
+def by_due(f: QueueFilter) -> bool:
+    """The sort "tenggat terdekat" (not in Tunda, where no deadline runs: it falls back to oldest)."""
+    return f.urut == "tenggat" and f.tab != "tunda"
+
+
+def _order(f: QueueFilter, submitted: Any, cid: Any, due: Any = None) -> list[Any]:
+    if by_due(f):
+        return [due.asc(), cid.asc()]
+    if f.urut in ("lama", "tenggat"):
         return [submitted.asc(), cid.asc()]
     return [submitted.desc(), cid.desc()]
 
@@ -293,28 +304,37 @@ def page(f: QueueFilter, today: dt.date | None = None, size: int = PAGE_SIZE) ->
     today, cutoff = risk_window(today)
     c = Complaint
     base = [tab_condition(f.tab, today, cutoff), *filter_conditions(f, with_text=False)]
-    cursor = decode_cursor(f.setelah)
-    if cursor:
+    due = by_due(f)
+    if due:
+        # open complaints with a running deadline, in (stage_due_date, id) order: ix_complaint_queue_due
+        base.append(c.stage_due_date.is_not(None))
+    cursor = decode_cursor(f.setelah, by_due=due)
+    if cursor and due:
+        key = sa.tuple_(c.stage_due_date, c.id)
+        base.append(key > sa.tuple_(sa.literal(cursor[0], sa.Date()), sa.literal(cursor[1], sa.Integer())))
+    elif cursor:
         key = sa.tuple_(c.submitted_at, c.id)
         mark = sa.tuple_(sa.literal(cursor[0], UTCDateTime()), sa.literal(cursor[1], sa.Integer()))
-        base.append(key > mark if f.urut == "lama" else key < mark)
+        base.append(key > mark if f.urut in ("lama", "tenggat") else key < mark)
     if is_text_search(f):
         ids = _text_page_ids(f, base, size)
         if ids is None:
             ids = _rare_text_page_ids(f, base, size)
     else:
-        ids = list(db.session.scalars(sa.select(c.id).where(*base).order_by(*_order(f, c.submitted_at, c.id))
+        ids = list(db.session.scalars(sa.select(c.id).where(*base)
+                                      .order_by(*_order(f, c.submitted_at, c.id, c.stage_due_date))
                                       .limit(size + 1)))
     rows = []
     if ids:
         stmt = (sa.select(c).where(c.id.in_(ids))
                 .options(orm.joinedload(c.opd), orm.joinedload(c.category))
-                .order_by(*_order(f, c.submitted_at, c.id)))
+                .order_by(*_order(f, c.submitted_at, c.id, c.stage_due_date)))
         rows = list(db.session.scalars(stmt).unique())
     nxt = None
     if len(rows) > size:
         rows = rows[:size]
-        nxt = encode_cursor(rows[-1].submitted_at, rows[-1].id)
+        last = rows[-1]
+        nxt = encode_cursor(last.stage_due_date if due and last.stage_due_date else last.submitted_at, last.id)
     return Page(rows, nxt)
 
 
@@ -331,11 +351,12 @@ def _text_page_ids(f: QueueFilter, base: list[sa.ColumnElement[bool]], size: int
     than a page: the word is rare, and the caller's query takes the trigram index.
     """
     c = Complaint
-    cand = (sa.select(c.id, c.submitted_at).where(*base).order_by(*_order(f, c.submitted_at, c.id))
+    cand = (sa.select(c.id, c.submitted_at, c.stage_due_date).where(*base)
+            .order_by(*_order(f, c.submitted_at, c.id, c.stage_due_date))
             .limit(TEXT_PREFIX).subquery("cand"))
     hit = orm.aliased(Complaint, name="hit")
     stmt = (sa.select(cand.c.id).join(hit, hit.id == cand.c.id).where(text_condition(f.q, hit))
-            .order_by(*_order(f, cand.c.submitted_at, cand.c.id)).limit(size + 1))
+            .order_by(*_order(f, cand.c.submitted_at, cand.c.id, cand.c.stage_due_date)).limit(size + 1))
     ids = list(db.session.scalars(stmt))
     return ids if len(ids) > size else None
 
@@ -348,18 +369,20 @@ def _rare_text_page_ids(f: QueueFilter, base: list[sa.ColumnElement[bool]], size
     is found (at 1M, 90k heap reads for a word with a few hundred matches on Terlambat).
     """
     c = Complaint
-    found = (sa.select(c.id, c.submitted_at).where(status_in(*OPEN), *base, text_condition(f.q))
+    found = (sa.select(c.id, c.submitted_at, c.stage_due_date).where(status_in(*OPEN), *base, text_condition(f.q))
              .cte("text_match").prefix_with("MATERIALIZED", dialect="postgresql"))
-    return list(db.session.scalars(sa.select(found.c.id).order_by(*_order(f, found.c.submitted_at, found.c.id))
-                                   .limit(size + 1)))
+    return list(db.session.scalars(
+        sa.select(found.c.id).order_by(*_order(f, found.c.submitted_at, found.c.id, found.c.stage_due_date))
+        .limit(size + 1)))
 
 
 def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
     """Rows per tab under the current filters: one grouped query over the open complaints.
 
     One row per status with four counts (all, returned, overdue, at risk); the tabs are sums of
-    them. Unfiltered it is an index-only scan of ``ix_complaint_due`` (status, due_date INCLUDE
-    returned_at); with filters, of ``ix_complaint_queue``. (A free-text filter reads the matching
+    them. Overdue and at risk are judged on the current stage's deadline. Unfiltered it is an
+    index-only scan of ``ix_complaint_stage_due`` (status, stage_due_date INCLUDE returned_at); with
+    filters, of ``ix_complaint_queue``. (A free-text filter reads the matching
     rows, through the trigram index: the queue loads counts after its rows.)
     """
     today, cutoff = risk_window(today)
@@ -367,8 +390,8 @@ def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
     count = sa.func.count
     status = sa.type_coerce(c.status, sa.String()).label("st")
     stmt = (sa.select(status, count(), count().filter(c.returned_at.is_not(None)),
-                      count().filter(c.due_date < today),
-                      count().filter(sa.and_(c.due_date >= today, c.due_date <= cutoff)))
+                      count().filter(c.stage_due_date < today),
+                      count().filter(sa.and_(c.stage_due_date >= today, c.stage_due_date <= cutoff)))
             .where(status_in(*OPEN), *filter_conditions(f)).group_by(status))
     out = dict.fromkeys(TAB_KEYS, 0)
     active = {s.value for s in ACTIVE}

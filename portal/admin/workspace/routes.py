@@ -59,7 +59,8 @@ EVENT_LABELS = {
     "created": "Laporan dibuat", "imported": "Diimpor dari LAPOR!", "verified": "Diverifikasi",
     "dispatched": "Didisposisikan", "followup": "Tindak lanjut", "status": "Status diubah",
     "returned": "Dikembalikan OPD (bukan kewenangan)", "reveal": "Data pribadi pelapor dibuka",
-    "reopened": "Dibuka kembali", "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
+    "reopened": "Dibuka kembali", "recomputed": "Tenggat dihitung ulang (kalender berubah)",
+    "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
     "overdue": "Melewati tenggat", "updated": "Diperbarui",
 }
 
@@ -185,10 +186,14 @@ def _opd(code: str | None) -> OPD:
 
 
 def _do_verify(c: Complaint, form: VerifyForm) -> str:
+    from portal.notifications import notify_dispatch
+
+    opd = _opd(form.opd.data)
     ops.verify(c, current_user, type=ComplaintType(form.type.data), category=_category(form.category.data),
-               norm_days=int(form.norm.data) if form.norm.data else None, note=form.note.data or None,
+               norm_days=int(form.norm.data) if form.norm.data else None, note=form.note.data or None, opd=opd,
                note_public=bool(form.public_note.data))
-    return _("Laporan #%(no)s diverifikasi.", no=c.tracking_no)
+    notify_dispatch(c)
+    return _("Laporan #%(no)s diverifikasi dan diteruskan ke %(opd)s.", no=c.tracking_no, opd=opd.name)
 
 
 def _do_dispatch(c: Complaint, form: DispatchForm) -> str:
@@ -238,8 +243,9 @@ def _do_finish(c: Complaint, form: NoteForm) -> str:
 
 ACTIONS: dict[str, Action] = {
     "verifikasi": Action(VerifyForm, "Verifikasi", _do_verify, (S.BELUM_TERVERIFIKASI,)),
+    # an unverified complaint is verified and forwarded in one action ("verifikasi")
     "disposisi": Action(DispatchForm, "Disposisi", _do_dispatch,
-                        (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
+                        (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
     "tunda": Action(PostponeForm, "Tunda", _do_postpone,
                     (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)),
     "arsip": Action(ArchiveForm, "Arsipkan", _do_archive,
@@ -283,6 +289,7 @@ def _action_forms(c: Complaint, ctx: str, next_url: str,
             form.type.data = c.type.value
             form.category.data = request.args.get("kategori_saran") or (
                 str(c.category_id) if c.category_id else "")
+            form.opd.data = request.args.get("opd_saran") or _default_opd(form.category.data)
         if key == "disposisi" and key not in bound:
             default = request.args.get("opd_saran") or (
                 c.opd.code if c.opd and c.returned_at is None else None) or (
@@ -290,6 +297,12 @@ def _action_forms(c: Complaint, ctx: str, next_url: str,
             form.opd.data = default
         forms[key] = form
     return forms
+
+
+def _default_opd(category_id: str | None) -> str:
+    """The chosen category's default OPD (its code), or ``""``."""
+    cat = db.session.get(Category, int(category_id)) if category_id and str(category_id).isdigit() else None
+    return cat.default_opd.code if cat is not None and cat.default_opd is not None else ""
 
 
 def _load(tracking_no: str) -> Complaint:
@@ -503,7 +516,9 @@ def bulk():
             ops.check_version(c, selected[c.id])
             match form.action.data:
                 case "verify":
-                    ops.verify(c, current_user)
+                    opd = _opd(form.opd.data)
+                    ops.verify(c, current_user, opd=opd)
+                    notify_dispatch(c)
                 case "dispatch":
                     ops.dispatch(c, current_user, _opd(form.opd.data))
                     notify_dispatch(c)
@@ -558,7 +573,7 @@ def _bulk_done(next_url: str, done: list[str], refused: dict[str, str], error: s
 
 @bp.context_processor
 def _workspace_helpers() -> dict[str, Any]:
-    return {"deadline_state": ops.deadline_state, "is_partial": wants_partial()}
+    return {"deadline_state": ops.deadline_state, "stage_label": ops.stage_label, "is_partial": wants_partial()}
 
 
 from portal.admin.settings import routes as _settings  # noqa: E402,F401 - registers the people & settings routes

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 
 @click.command("import-lapor")
@@ -52,6 +53,51 @@ def import_lapor(file: Path, dry_run: bool) -> None:
     sys.exit(1)
 
 
+calendar_cli = AppGroup("calendar", help="The working-day calendar: coverage and stored due dates.")
+
+
+@calendar_cli.command("check")
+def calendar_check() -> None:
+    """Print the holidays and cuti bersama known per year (last, this, next); non-zero exit on a gap."""
+    from portal.core import workdays
+    from portal.core.timeutil import today_wib
+
+    today = today_wib()
+    cal = workdays.get_calendar()
+    click.echo(f"holidays {workdays.package_version()} (Indonesia, public + government), today {today}")
+    for year in (today.year - 1, today.year, today.year + 1):
+        cov = workdays.coverage(cal, year)
+        click.echo(f"{year}: {len(cov['public'])} public holidays, {len(cov['cuti_bersama'])} cuti bersama days, "
+                   f"{len(cov['overrides'])} overrides")
+        for day, name in cov["public"]:
+            click.echo(f"  libur nasional {day.isoformat()} {name}")
+        for day, name in cov["cuti_bersama"]:
+            click.echo(f"  cuti bersama   {day.isoformat()} {name}")
+    problems = workdays.coverage_problems(cal, today)
+    for _kind, year in problems:
+        click.echo(f"WARNING: no cuti bersama known for {year}: upgrade the holidays package "
+                   f"(pip install -U holidays) or add the decree's days as overrides", err=True)
+    if problems:
+        sys.exit(1)
+
+
+@calendar_cli.command("recompute")
+@click.option("--dry-run", is_flag=True, help="Count what would move; change nothing.")
+def calendar_recompute(dry_run: bool) -> None:
+    """Recompute stored due dates of open complaints after a calendar change; print how many moved."""
+    from portal.complaints.recompute import recompute_due_dates
+    from portal.extensions import db
+
+    moved = recompute_due_dates(dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"[dry run] {moved} complaints would move")
+        return
+    db.session.commit()
+    click.echo(f"{moved} complaints moved")
+
+
 def register(app: Flask) -> None:
     """Add this module's commands to ``app.cli``."""
     app.cli.add_command(import_lapor)
+    app.cli.add_command(calendar_cli)

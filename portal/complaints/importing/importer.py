@@ -450,6 +450,13 @@ class Importer:
         assert parent_id is not None
         return parent_id
 
+    def _stage_due(self, row: dict[str, Any]) -> dt.date | None:
+        """The current stage's deadline (``operations.stage_due``)."""
+        from portal.complaints.operations import stage_due
+
+        return stage_due(row["status"], row["submitted_at"], row["dispatched_at"], row["first_followup_at"],
+                         None, row["due_date"], self._calendar)
+
     def _due(self, start: dt.datetime, norm: int) -> dt.date:
         key = (wib_day(start), norm)
         due = self._due_cache.get(key)
@@ -752,6 +759,8 @@ class Importer:
             return rec["_norm"]
         if old is not None and "norm_days" not in self.index and category_id == old.category_id:
             return old.norm_days
+        if rec.get("type") == ComplaintType.PERMINTAAN_INFORMASI:  # 5 whatever the category (seed 004)
+            return 5
         if category_id is not None:
             return self.cat_norm.get(category_id, DEFAULT_NORM)
         return DEFAULT_NORM
@@ -784,6 +793,7 @@ class Importer:
         start = row["dispatched_at"] or row["verified_at"] or row["submitted_at"]
         row["norm_days"] = norm
         row["due_date"] = self._due(start, norm)
+        row["stage_due_date"] = self._stage_due(row)
         row["last_activity_at"] = max(row[k] for k in DATE_FIELDS if row[k] is not None)
         return row
 
@@ -814,6 +824,7 @@ class Importer:
         values["due_date"] = self._due(start, norm)
         if values["due_date"] != old.due_date:
             changes["due_date"] = [_iso(old.due_date), _iso(values["due_date"])]
+        values["stage_due_date"] = self._stage_due(values)
 
         rep_values = None
         present_rep = [k for k in REPORTER_FIELDS if k in self.index]

@@ -37,28 +37,48 @@ def test_verify_sets_category_norm_and_due_date(world, make, login_as):
     c = make.complaint(tracking_no="7000001", submitted_at=recent(1))
     client = login_as(world.kominfo)
     resp = post(client, "7000001", "verifikasi", c.version, type="pengaduan", category=world.road.id, norm="",
-                ctx="page")
+                opd="DPUPR", ctx="page")
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/laporan/7000001")
     c = fresh("7000001")
-    assert c.status == S.BELUM_TERVERIFIKASI and c.verified_at is not None
-    assert c.category_id == world.road.id and c.norm_days == 60 and c.due_date is not None
-    assert kinds(c) == ["verified"]
-    # an explicit norm overrides the category's
+    # verified and forwarded in one step: the public status and timeline agree
+    assert c.status == S.BELUM_DITINDAKLANJUTI and c.verified_at is not None and c.opd_id == world.dpupr.id
+    assert c.dispatched_at is not None and c.category_id == world.road.id and c.norm_days == 60
+    assert kinds(c) == ["verified", "dispatched"]
+    public = [e.kind for e in c.events if e.is_public]
+    assert public == ["dispatched"]
+    # an information request gets 5 working days whatever its category
     c2 = make.complaint(tracking_no="7000002", submitted_at=recent(1))
     post(client, "7000002", "verifikasi", c2.version, type="permintaan_informasi", category=world.road.id,
-         norm="5")
+         norm="", opd="DPUPR")
     c2 = fresh("7000002")
     assert c2.norm_days == 5 and c2.type.value == "permintaan_informasi"
+    # another norm for it needs a reason
+    c3 = make.complaint(tracking_no="7000005", submitted_at=recent(1))
+    db.session.commit()
+    resp = post(client, "7000005", "verifikasi", c3.version, type="permintaan_informasi", category="", norm="14",
+                opd="DPUPR")
+    assert resp.status_code == 422 and fresh("7000005").status == S.BELUM_TERVERIFIKASI
+    post(client, "7000005", "verifikasi", fresh("7000005").version, type="permintaan_informasi", category="",
+         norm="14", opd="DPUPR", note="Perlu data dari tiga dinas")
+    assert fresh("7000005").norm_days == 14
+
+
+def test_verify_needs_an_opd(world, make, login_as):
+    c = make.complaint(tracking_no="7000006", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    resp = post(client, "7000006", "verifikasi", c.version, type="pengaduan", category="", ctx="page")
+    assert resp.status_code == 422 and fresh("7000006").verified_at is None
 
 
 def test_verify_twice_is_refused(world, make, login_as):
     c = make.complaint(tracking_no="7000003", submitted_at=recent(1))
     client = login_as(world.kominfo)
-    post(client, "7000003", "verifikasi", c.version, type="pengaduan", category="")
+    post(client, "7000003", "verifikasi", c.version, type="pengaduan", category="", opd="DPUPR")
     c = fresh("7000003")
     c.status = S.BELUM_DITINDAKLANJUTI
     db.session.commit()
-    resp = post(client, "7000003", "verifikasi", fresh("7000003").version, type="pengaduan", category="")
+    resp = post(client, "7000003", "verifikasi", fresh("7000003").version, type="pengaduan", category="",
+                opd="DPUPR")
     assert resp.status_code == 422
     assert "Tindakan tidak dapat dilakukan" in resp.get_data(as_text=True), resp.get_data(as_text=True)[2000:6000]
 
@@ -261,12 +281,14 @@ def test_bulk_verify_postpone_archive_without_js(world, make, login_as):
     rows = [make.complaint(tracking_no=f"71000{i}0", submitted_at=recent(1)) for i in range(3)]
     client = login_as(world.kominfo)
     sel = [f"{c.id}:{c.version}" for c in rows]
-    resp = client.post("/admin/massal", data={"action": "verify", "sel": sel, "next": "/admin/?kanal=sms"})
+    resp = client.post("/admin/massal", data={"action": "verify", "sel": sel, "opd": "DPUPR",
+                                              "next": "/admin/?kanal=sms"})
     assert resp.status_code == 303 and resp.headers["Location"] == "/admin/?kanal=sms"
-    assert all(fresh(c.tracking_no).verified_at for c in rows)
+    assert all(fresh(c.tracking_no).verified_at and fresh(c.tracking_no).status == S.BELUM_DITINDAKLANJUTI
+               for c in rows)
     sel = [f"{c.id}:{fresh(c.tracking_no).version}" for c in rows[:2]]
     assert client.post("/admin/massal", data={"action": "postpone", "sel": sel}).status_code == 303
-    assert fresh(rows[0].tracking_no).status == S.BELUM_TERVERIFIKASI  # no reason → refused
+    assert fresh(rows[0].tracking_no).status == S.BELUM_DITINDAKLANJUTI  # no reason → refused
     client.post("/admin/massal", data={"action": "postpone", "sel": sel, "reason": "Menunggu berkas"})
     assert fresh(rows[0].tracking_no).status == S.TUNDA
     c = fresh(rows[2].tracking_no)
@@ -291,7 +313,8 @@ def test_action_panel_and_suggestion_click(world, make, login_as):
     resp = client.get("/admin/laporan/7000020/baris?panel=1&next=/admin/", headers=HX)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "<html" not in html
-    assert "aksi/verifikasi" in html and "aksi/disposisi" in html and "aksi/selesai" not in html
+    # verification and dispatch are one action for an unverified complaint
+    assert "aksi/verifikasi" in html and "aksi/disposisi" not in html and "aksi/selesai" not in html
     assert "Infrastruktur &gt; Jalan Rusak" in html and "kategori_saran=" in html
     # a suggestion click pre-selects, nothing is saved
     resp = client.get(f"/admin/laporan/7000020/baris?panel=1&next=/admin/&kategori_saran={world.road.id}&opd_saran=DPUPR",

@@ -35,7 +35,7 @@ def _state(live):
         return c.status, c.category_id, c.opd.code if c.opd else None, c.verified_at is not None
 
 
-def test_verify_then_dispatch(live_server, page):
+def test_verify_and_forward_in_one_step(live_server, page):
     cat_id = _seed(live_server)
     browser_login(page, live_server, "staf@uji.go.id", "Rahasia-12345")
     page.goto(live_server("/admin/"))
@@ -47,29 +47,20 @@ def test_verify_then_dispatch(live_server, page):
         assert page.url.endswith("/admin/")  # stayed on the queue
     else:
         assert "/admin/laporan/5550001" in page.url
+    # one action: no separate dispatch form for an unverified complaint
+    assert page.locator("form.action-disposisi").count() == 0
     page.select_option("form.action-verifikasi select[name=category]", str(cat_id))
+    page.select_option("form.action-verifikasi select[name=opd]", "DPUPR")
     page.click("form.action-verifikasi button[type=submit]")
     if page.js_enabled:
-        page.wait_for_selector("text=diverifikasi")
-        page.click("a.act-open")
-        page.wait_for_selector("tr.panel")
-    else:
-        page.wait_for_load_state()
-        assert page.locator(".flash").inner_text().startswith("Laporan #5550001 diverifikasi")
-    status, category, opd, verified = _state(live_server)
-    assert verified and category == cat_id and status == Status.BELUM_TERVERIFIKASI
-    # the category's default OPD is pre-selected; dispatch
-    assert page.locator("form.action-disposisi select[name=opd]").input_value() == "DPUPR"
-    page.click("form.action-disposisi button[type=submit]")
-    if page.js_enabled:
-        page.wait_for_selector("text=didisposisikan ke Dinas Pekerjaan Umum")
+        page.wait_for_selector("text=diverifikasi dan diteruskan ke Dinas Pekerjaan Umum")
         expect(page.locator("#count-belum_terverifikasi")).to_have_text("0")  # fetched after the row
         expect(page.locator("#count-belum_ditindaklanjuti")).to_have_text("1")
     else:
         page.wait_for_load_state()
-        assert "didisposisikan" in page.locator(".flash").inner_text()
-    status, _cat, opd, _v = _state(live_server)
-    assert status == Status.BELUM_DITINDAKLANJUTI and opd == "DPUPR"
+        assert page.locator(".flash").inner_text().startswith("Laporan #5550001 diverifikasi dan diteruskan")
+    status, category, opd, verified = _state(live_server)
+    assert verified and category == cat_id and status == Status.BELUM_DITINDAKLANJUTI and opd == "DPUPR"
 
 
 def test_filters_push_url_and_back_button(live_server, js_page):

@@ -150,10 +150,10 @@ def test_risk_and_overdue_tabs(world, make, login_as):
     from portal.complaints.models import Complaint
 
     rows = {c.tracking_no: c for c in db.session.scalars(sa.select(Complaint))}
-    rows["4000001"].due_date = today - dt.timedelta(days=1)  # overdue
-    rows["4000002"].due_date = cal.add_working_days(today, 2)  # at risk
-    rows["4000003"].due_date = cal.add_working_days(today, 3)  # fine
-    rows["4000004"].due_date = today - dt.timedelta(days=3)  # postponed: deadline paused
+    rows["4000001"].due_date = rows["4000001"].stage_due_date = today - dt.timedelta(days=1)  # overdue
+    rows["4000002"].due_date = rows["4000002"].stage_due_date = cal.add_working_days(today, 2)  # at risk
+    rows["4000003"].due_date = rows["4000003"].stage_due_date = cal.add_working_days(today, 3)  # fine
+    rows["4000004"].due_date = rows["4000004"].stage_due_date = today - dt.timedelta(days=3)  # postponed: deadline paused
     client = login_as(world.kominfo)
     late = client.get("/admin/?tab=terlambat").get_data(as_text=True)
     assert "#4000001" in late and "#4000002" not in late and "#4000004" not in late
