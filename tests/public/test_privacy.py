@@ -230,8 +230,9 @@ def test_notes_are_internal_unless_marked_public(client, make):
         assert "Hubungi [nama pelapor] di [nomor telepon] bila perlu" in body, url
         assert_no_leak(body, url)
     timeline = client.get("/api/v1/complaints/8100001").json["timeline"]
-    assert [e["kind"] for e in timeline] == ["verified", "dispatched", "returned"]
-    assert "note" not in timeline[0] and "note" not in timeline[2]
+    # "verified" is internal since verify and forward became one step: the forwarding is public
+    assert [e["kind"] for e in timeline] == ["dispatched", "returned"]
+    assert "note" not in timeline[1]
 
 
 def test_staff_switch_publishes_a_note_and_shows_what_the_public_reads(client, make):

@@ -9,7 +9,7 @@ from portal.complaints.models import Complaint, Status
 from portal.extensions import db
 from tests.admin.conftest import recent
 
-ACTIONS = [("verifikasi", {"type": "pengaduan", "category": ""}), ("disposisi", {"opd": "DPUPR"}),
+ACTIONS = [("verifikasi", {"type": "pengaduan", "category": "", "opd": "DPUPR"}), ("disposisi", {"opd": "DPUPR"}),
            ("tunda", {"reason": "Berkas kurang"}), ("arsip", {"reason": "tidak_jelas"})]
 
 
