@@ -20,22 +20,6 @@ MODEL_MODULES = (
 )
 
 
-def _tame_pygal() -> None:
-    """Import pygal once and drop the import hook it adds to ``sys.meta_path``.
-
-    pygal registers a ``PluginImportFixer`` for its optional map plugins; it makes every later
-    first-time import emit an ImportWarning (an error under the test suite's filterwarnings).
-    """
-    import sys
-
-    import pygal  # noqa: F401
-
-    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
-
-
-_tame_pygal()
-
-
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The application factory; ``config`` overrides settings read from the environment."""
     app = Flask(
@@ -64,13 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     _init_redis(app)
     limiter.init_app(app)
-    from portal.public import pagecache
-
-    pagecache.init_app(app)  # inside ProxyFix (security), so it sees the client's address and scheme
     security.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)
-    cache.init_app()
+    cache.init_app(app)
 
     _import_models()
     from portal import cli

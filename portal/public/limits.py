@@ -2,6 +2,9 @@
 
 A single counter per client address across all of them, so tracking numbers cannot be
 enumerated cheaply by spreading requests over endpoints. ``RATELIMIT_PUBLIC`` sets it.
+
+The views that recompute aggregates (``/``, the chart SVGs, ``/opd/<code>``) have a second limit,
+``RATELIMIT_RECOMPUTE``, deducted only by requests that missed the cache (:data:`recompute_limit`).
 """
 
 from __future__ import annotations
@@ -31,32 +34,23 @@ def _on_breach(_limit_info):
 
 #: the limit's scope: one counter per client address across every public endpoint
 SCOPE = "public"
-#: marks a view function as under :data:`public_limit` (read by the cache fast path)
-LIMITED_ATTR = "portal_public_limit"
-_shared = limiter.shared_limit(_limit, scope=SCOPE, on_breach=_on_breach)
+public_limit = limiter.shared_limit(_limit, scope=SCOPE, on_breach=_on_breach)
 
 
-def public_limit(view):
-    """The shared public rate limit (Flask-Limiter), marked on the view for the cache fast path."""
-    wrapped = _shared(view)
-    setattr(wrapped, LIMITED_ATTR, True)
-    return wrapped
+def _recompute_limit() -> str:
+    return current_app.config.get("RATELIMIT_RECOMPUTE", "60/minute")
 
 
-def within_public_limit(address: str) -> bool:
-    """Count one request of ``address`` against the public limit; ``False`` once it is breached.
+def _recomputed(_response) -> bool:
+    from portal.core.cache import RECOMPUTED
 
-    For the cache fast path (:class:`portal.public.pagecache.FastPath`), which answers before Flask:
-    the same storage, limit and key (``[prefix,] address, scope``) as Flask-Limiter's ``public_limit``,
-    so a hit and a miss count against one counter.
-    """
-    from limits import parse_many
+    return bool(request.environ.get(RECOMPUTED))
 
-    if not limiter.enabled:
-        return True
-    prefix = limiter._key_prefix  # the prefix Flask-Limiter puts on its keys (private, pinned in requirements)
-    args = [prefix, address, SCOPE] if prefix else [address, SCOPE]
-    return all(limiter.limiter.hit(item, *args) for item in parse_many(_limit()))
+
+#: the views that compute aggregates for any period asked (the dashboard, its charts, one OPD): a
+#: request counts only when it computed something (a cache miss), so ordinary browsing of cached
+#: pages is never refused, while a stream of new periods or sort orders is
+recompute_limit = limiter.shared_limit(_recompute_limit, scope="recompute", deduct_when=_recomputed)
 
 
 def too_many_requests(err):
