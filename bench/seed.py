@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 CACHE_DIR = ROOT / "instance" / "bench"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 CHUNK = 100_000
+#: PostgreSQL benchmark databases are ``<prefix><size>`` (``BENCH_PG_PREFIX``; one per engineer on a shared host)
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "portal_bench_")
 
 
 def label(n: int) -> str:
@@ -32,7 +34,7 @@ def db_url(backend: str, n: int) -> str:
     if backend == "sqlite":
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{CACHE_DIR / f'bench_{label(n)}.db'}"
-    return f"{PG_SERVER}/portal_bench_{label(n)}"
+    return f"{PG_SERVER}/{PG_PREFIX}{label(n)}"
 
 
 def _ensure_pg_database(url: str) -> None:
