@@ -55,6 +55,8 @@ def post_fork(server, worker):
     if not preload_app:
         return
     app = server.app.wsgi()
+    if "sqlalchemy" not in getattr(app, "extensions", {}):  # another app (bench/bare_app.py)
+        return
     from portal.extensions import db
 
     with app.app_context():

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL_MODULES = (
     "portal.core.models",
     "portal.complaints.models",
+    "portal.complaints.summary",
     "portal.meetings.models",
     "portal.meetings.report_models",
 )
@@ -65,6 +66,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(meetings_bp, url_prefix="/rapat")
     cli.init_app(app)
+    from portal.complaints.summary import stats_cli
+
+    app.cli.add_command(stats_cli)
     _register_hooks(app)
     return app
 
