@@ -109,6 +109,7 @@ def ensure(backend: str, n: int, echo=print) -> str:
         have = complaint_count(db.engine)
         if have == n:
             echo(f"[seed] {backend} {label(n)}: cached ({n:,} complaints)")
+            _ensure_summary(echo)
             return url
         if have > 0:
             echo(f"[seed] {backend} {label(n)}: has {have:,}, rebuilding")
@@ -116,6 +117,21 @@ def ensure(backend: str, n: int, echo=print) -> str:
             db.create_all()
         _seed(app, n, echo, backend)
     return url
+
+
+def _ensure_summary(echo) -> None:
+    """Summary rows for a database seeded before they existed (portal/complaints/summary.py)."""
+    from portal.complaints import summary
+    from portal.extensions import db
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(summary.ComplaintSummary.__table__)):
+        return
+    with db.engine.begin() as conn:
+        summary.install_triggers(conn)
+    t0 = time.perf_counter()
+    rows = summary.rebuild()
+    db.session.commit()
+    echo(f"[seed] summary rebuilt: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
 
 
 def _seed(app, n: int, echo, backend: str) -> None:

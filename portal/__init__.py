@@ -49,6 +49,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     _init_redis(app)
     limiter.init_app(app)
+    from portal.public import pagecache
+
+    pagecache.init_app(app)  # inside ProxyFix (security), so it sees the client's address and scheme
     security.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)
@@ -94,6 +97,8 @@ def _init_redis(app: Flask) -> None:
     """
     url = app.config.get("REDIS_URL")
     app.extensions["portal_redis"] = None
+    # one prefix in every mode: the cache fast path builds the same keys as Flask-Limiter from it
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "portal")
     if not url:
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
         return
@@ -107,7 +112,6 @@ def _init_redis(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = url
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": timeout,
                                                         "socket_connect_timeout": timeout})
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "portal")
     app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
 
 

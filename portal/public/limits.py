@@ -34,7 +34,32 @@ def _on_breach(_limit_info):
 
 #: the limit's scope: one counter per client address across every public endpoint
 SCOPE = "public"
-public_limit = limiter.shared_limit(_limit, scope=SCOPE, on_breach=_on_breach)
+#: marks a view function as under :data:`public_limit` (read by the cache fast path)
+LIMITED_ATTR = "portal_public_limit"
+_shared = limiter.shared_limit(_limit, scope=SCOPE, on_breach=_on_breach)
+
+
+def public_limit(view):
+    """The shared public rate limit (Flask-Limiter), marked on the view for the cache fast path."""
+    wrapped = _shared(view)
+    setattr(wrapped, LIMITED_ATTR, True)
+    return wrapped
+
+
+def within_public_limit(address: str) -> bool:
+    """Count one request of ``address`` against the public limit; ``False`` once it is breached.
+
+    For the cache fast path (:class:`portal.public.pagecache.FastPath`), which answers before Flask:
+    the same storage (``limiter.limiter``, Flask-Limiter's public strategy), limit and key
+    (``[RATELIMIT_KEY_PREFIX,] address, scope``) as ``public_limit``, so hits and misses share a counter.
+    """
+    from limits import parse_many
+
+    if not limiter.enabled:
+        return True
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    args = [prefix, address, SCOPE] if prefix else [address, SCOPE]
+    return all(limiter.limiter.hit(item, *args) for item in parse_many(_limit()))
 
 
 def _recompute_limit() -> str:
