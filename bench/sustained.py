@@ -76,14 +76,15 @@ def run(backend: str, size: int, seconds: int, connections: int, redis: str | No
     portal = measure("portal:create_app()", env, paths, seconds, connections, "/healthz")
     bare_env = common.portal_env("sqlite://")
     bare = measure("bench.bare_app:app", bare_env, [("/bare", "bare")], seconds, connections, "/bare")
-    return {"portal": portal, "bare": bare["bare"], "bare_mixed": bare["mixed"]}
+    return {"portal": portal, "bare": bare["bare"], "bare_mixed": bare["mixed"], "seconds": seconds}
 
 
 def table(res: dict, label: str) -> str:
     bare = res["bare"]
     lines = [f"**{label}** — bare Flask `/bare`: {bare.get('rps', 0):.0f} req/s, p50 {bare.get('p50_ms', 0):.1f} ms, "
              f"p99 {bare.get('p99_ms', 0):.1f} ms, worker boots during the run {bare.get('restarts', 0)}", "",
-             "| load (60 s each, one server) | req/s | × bare | p50 ms | p99 ms | errors | worker boots |",
+             f"| load ({res.get('seconds', 60)} s each, one server) | req/s | × bare | p50 ms | p99 ms | errors "
+             "| worker boots |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name, fig in res["portal"].items():
         if name.startswith("_"):

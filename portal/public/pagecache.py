@@ -37,8 +37,10 @@ SORTS = frozenset({"name", "total", "persen_tl", "rtl_hari", "rtl_median", "rv_h
                    "selesai", "proses", "belum_ditindaklanjuti", "n_all"})
 
 
-def _cacheable() -> bool:
+def _cacheable(skip: tuple[str, ...] = ()) -> bool:
     if request.method not in ("GET", "HEAD") or not current_app.config.get("PUBLIC_PAGE_CACHE", True):
+        return False
+    if any(request.args.get(name, "").strip() for name in skip):
         return False
     if current_user.is_authenticated:
         return False
@@ -58,6 +60,12 @@ def _param(name: str, value: str) -> str:
         return day.isoformat() if day else ""
     if name == "sort":
         return value if value.lstrip("-") in SORTS else "name"
+    if name in ("hal", "kategori"):  # a page number or an id: digits, else what the view falls back to
+        return str(min(int(value), 10_000)) if value.isdigit() else ""
+    if name == "status":
+        from portal.complaints.models import Status
+
+        return value if value in {s.value for s in Status} else "!"
     return value.upper()[:40]
 
 
@@ -97,18 +105,19 @@ def _conditional(resp, entry: dict):
     return resp
 
 
-def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS):
+def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip: tuple[str, ...] = ()):
     """Serve ``view``'s 200 responses to anonymous visitors from the cache (see the module doc).
 
     ``params``: the query parameters the view reads; every other one is ignored by the key.
+    ``skip``: parameters whose presence makes a request uncacheable (free-text search).
     Use as ``@anonymous_cache`` or ``@anonymous_cache(params=(...))``.
     """
     if view is None:
-        return functools.partial(anonymous_cache, params=params)
+        return functools.partial(anonymous_cache, params=params, skip=skip)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not _cacheable():
+        if not _cacheable(skip):
             return view(*args, **kwargs)
         key = f"{cache_key(request.endpoint or '', params)}:g{cache.generation()}"
         entry = cache.get(key)
@@ -129,7 +138,7 @@ def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS):
         cache.set(key, entry, _ttl())
         return _conditional(resp, entry)
 
-    setattr(wrapper, CACHED_ATTR, params)
+    setattr(wrapper, CACHED_ATTR, (params, skip))
     return wrapper
 
 
@@ -155,14 +164,14 @@ class FastPath:
     def __init__(self, app, wsgi_app) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self._views: dict[str, tuple[tuple[str, ...], bool]] | None = None
+        self._views: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] | None = None
 
-    def views(self) -> dict[str, tuple[tuple[str, ...], bool]]:
-        """``{endpoint: (params, under the public limit)}`` of the cached views, read once."""
+    def views(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]]:
+        """``{endpoint: (params, skip, under the public limit)}`` of the cached views, read once."""
         from portal.public.limits import LIMITED_ATTR
 
         if self._views is None:
-            self._views = {name: (getattr(fn, CACHED_ATTR), bool(getattr(fn, LIMITED_ATTR, False)))
+            self._views = {name: (*getattr(fn, CACHED_ATTR), bool(getattr(fn, LIMITED_ATTR, False)))
                            for name, fn in self.app.view_functions.items()
                            if getattr(fn, CACHED_ATTR, None) is not None}
         return self._views
@@ -201,8 +210,10 @@ class FastPath:
         view = self.views().get(endpoint)
         if view is None:
             return None
-        params, limited = view
+        params, skip, limited = view
         args = MultiDict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        if any(args.get(name, "").strip() for name in skip):
+            return None
         lang = args.get("lang")
         locale = lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
         key = canonical_key(endpoint, view_args, args, locale, partial_request(environ), params)

@@ -219,6 +219,7 @@ def _complaint_options():
 
 @bp.get("/laporan")
 @public_limit
+@anonymous_cache(params=("opd", "kategori", "status", "from", "to", "hal"), skip=("q",))
 def laporan():
     f, errors = _list_filters()
     try:

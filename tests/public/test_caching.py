@@ -166,3 +166,15 @@ def test_recomputing_views_are_rate_limited_per_new_period(app, client, make, pa
 def test_cached_pages_never_count_against_the_recompute_limit(app, client):
     codes = [client.get("/?from=2024-01-01").status_code for _ in range(20)]
     assert codes == [200] * 20
+
+
+def test_the_public_list_is_cached_but_never_a_search(app, client, make):
+    make.complaint(tracking_no="LIST1", status="proses")
+    db.session.commit()
+    assert b"LIST1" in client.get("/laporan").data
+    before = cache.entries()
+    for spelling in ("/laporan?utm=1", "/laporan?hal=abc", "/laporan?status=bogus1", "/laporan?status=bogus2"):
+        assert client.get(spelling).status_code == 200
+    assert cache.entries() - before <= 2  # "hal=abc" is page 1's entry; both bogus statuses share one
+    assert b"LIST1" in client.get("/laporan?q=Laporan").data
+    assert cache.entries() - before <= 2  # searches are not stored
