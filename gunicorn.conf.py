@@ -8,7 +8,12 @@ and a container:
 - ``GUNICORN_THREADS`` — threads per worker (gthread), default 4: requests mostly wait on the database;
 - ``GUNICORN_TIMEOUT`` — seconds before a stuck worker is killed and replaced, default 60 (PDFs and
   imports run as background jobs, not in requests);
-- ``FORWARDED_ALLOW_IPS`` — proxies whose X-Forwarded-* headers gunicorn trusts, default 127.0.0.1.
+- ``FORWARDED_ALLOW_IPS`` — proxies whose X-Forwarded-* headers gunicorn trusts, default 127.0.0.1;
+- ``GUNICORN_MAX_REQUESTS`` — recycle a worker after this many requests, default 0 (never), with a
+  jitter of half that value so workers never restart together;
+- ``GUNICORN_PRELOAD`` — ``1`` (default): the app is built once in the master and the workers are
+  forked from it, so a (re)started worker serves at once instead of importing and building the app
+  (about 1 s on a loaded machine); ``0`` builds it in each worker (needed for ``--reload``).
 
 The access log has no query strings (``%(U)s`` is the path only: searches and filters can carry names)
 and no client addresses or user agents (personal data); the request id ties a line to the app's logs.
@@ -26,9 +31,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# recycle workers now and then so a slow leak never grows unbounded
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
-max_requests_jitter = max_requests // 10
+# no periodic recycling by default: at 1,000 req/s a recycle every 5,000 requests restarted every worker
+# every few seconds (issue 19). When set, the wide jitter keeps the workers from restarting together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 2
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes", "on"}
 limit_request_line = 4094
 limit_request_fields = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -41,3 +48,16 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "portal-lapor"
 
+
+
+def post_fork(server, worker):
+    """A forked worker opens its own database connections (none inherited from the master)."""
+    if not preload_app:
+        return
+    app = server.app.wsgi()
+    if "sqlalchemy" not in getattr(app, "extensions", {}):  # another app (bench/bare_app.py)
+        return
+    from portal.extensions import db
+
+    with app.app_context():
+        db.engine.dispose(close=False)

@@ -60,8 +60,8 @@ def ensure_wrk() -> str | None:
 def portal_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "PYTEST"))}
     env.update({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": "false", "SECRET_KEY": "bench-secret",
-                "MAIL_ENABLED": "false", "ACCESS_LOG": "0", "PYTHONPATH": str(ROOT),
-                "GUNICORN_MAX_REQUESTS": "0"})  # no worker recycling (its connection resets) in a timed run
+                "MAIL_ENABLED": "false", "ACCESS_LOG": "0", "PYTHONPATH": str(ROOT)})
+    # worker recycling: gunicorn.conf.py's own setting (what production runs), not overridden here
     env.pop("REDIS_URL", None)
     env.update(extra)
     return env
@@ -151,10 +151,17 @@ def sign_in(base: str, email: str, password: str) -> str | None:
 
 
 def wrk(url: str, seconds: int = 10, connections: int = 16, threads: int = 2, cookie: str | None = None,
-        timeout: int = 10) -> dict:
-    """One bounded wrk run against a loopback URL; its figures as a dict."""
+        timeout: int = 10, paths: list[str] | None = None) -> dict:
+    """One bounded wrk run against a loopback URL; its figures as a dict.
+
+    ``paths``: a mixed load — each request takes the next of these paths (round robin per thread).
+    """
     assert url.startswith(("http://127.0.0.1", "http://localhost")), "loopback only"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        if paths:
+            quoted = ", ".join(json.dumps(p) for p in paths)
+            f.write(f"local paths = {{{quoted}}}\nlocal i = 0\n"
+                    "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n")
         f.write(WRK_LUA)
         script = f.name
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s", "-s", script]

@@ -2,6 +2,12 @@
 
     python bench/run.py                       # 100k and 1M complaints, SQLite and PostgreSQL
     python bench/run.py --sizes 100000 --backends sqlite --seconds 5     # a quick look
+    python bench/run.py --sustained --sizes 100000 --backends sqlite    # issue 19: 60 s on one server
+
+``--sustained`` (bench/sustained.py) is the figure that counts: one server per database, a 60-second
+mixed public load (stats, tracking, dashboard, list, Open311) and then each endpoint for 60 s without
+restarting gunicorn, the portal and bare Flask under the same gunicorn.conf.py, with req/s ratio,
+p50/p99 and worker boots. Without it, the older per-endpoint table below.
 
 For each database (seeded once by bench/seed.py and cached) the portal runs under the project's
 gunicorn.conf.py on 127.0.0.1 with rate limits off (``--with-limits``: on), and wrk (Debian's package, installed here if
@@ -151,7 +157,18 @@ def main() -> None:
                     "database of its own: it is flushed), e.g. redis://127.0.0.1:6379/14")
     ap.add_argument("--with-limits", action="store_true", help="rate limits on (in-process storage), with a "
                     "limit no run reaches: what counting every request costs")
+    ap.add_argument("--sustained", action="store_true", help="bench/sustained.py per database (60 s default)")
     args = ap.parse_args()
+    if args.sustained:
+        from bench import sustained
+
+        seconds = args.seconds if args.seconds != 10 else 60
+        for backend in args.backends.split(","):
+            for size in (int(s) for s in args.sizes.split(",")):
+                res = sustained.run(backend, size, seconds, args.connections, args.redis, args.with_limits)
+                print(sustained.table(res, f"{backend} {seed.label(size)}, {'Redis' if args.redis else 'no Redis'}, "
+                                           f"rate limits {'on' if args.with_limits else 'off'}, {seconds} s per row"))
+        return
     if args.workers:
         import os
 

@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 CACHE_DIR = ROOT / "instance" / "bench"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 CHUNK = 100_000
+#: PostgreSQL benchmark databases are ``<prefix><size>`` (``BENCH_PG_PREFIX``; one per engineer on a shared host)
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "portal_bench_")
 
 
 def label(n: int) -> str:
@@ -32,7 +34,7 @@ def db_url(backend: str, n: int) -> str:
     if backend == "sqlite":
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{CACHE_DIR / f'bench_{label(n)}.db'}"
-    return f"{PG_SERVER}/portal_bench_{label(n)}"
+    return f"{PG_SERVER}/{PG_PREFIX}{label(n)}"
 
 
 def _ensure_pg_database(url: str) -> None:
@@ -107,6 +109,7 @@ def ensure(backend: str, n: int, echo=print) -> str:
         have = complaint_count(db.engine)
         if have == n:
             echo(f"[seed] {backend} {label(n)}: cached ({n:,} complaints)")
+            _ensure_summary(echo)
             return url
         if have > 0:
             echo(f"[seed] {backend} {label(n)}: has {have:,}, rebuilding")
@@ -114,6 +117,21 @@ def ensure(backend: str, n: int, echo=print) -> str:
             db.create_all()
         _seed(app, n, echo, backend)
     return url
+
+
+def _ensure_summary(echo) -> None:
+    """Summary rows for a database seeded before they existed (portal/complaints/summary.py)."""
+    from portal.complaints import summary
+    from portal.extensions import db
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(summary.ComplaintSummary.__table__)):
+        return
+    with db.engine.begin() as conn:
+        summary.install_triggers(conn)
+    t0 = time.perf_counter()
+    rows = summary.rebuild()
+    db.session.commit()
+    echo(f"[seed] summary rebuilt: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
 
 
 def _seed(app, n: int, echo, backend: str) -> None:

@@ -15,25 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL_MODULES = (
     "portal.core.models",
     "portal.complaints.models",
+    "portal.complaints.summary",
     "portal.meetings.models",
     "portal.meetings.report.models",
 )
-
-
-def _tame_pygal() -> None:
-    """Import pygal once and drop the import hook it adds to ``sys.meta_path``.
-
-    pygal registers a ``PluginImportFixer`` for its optional map plugins; it makes every later
-    first-time import emit an ImportWarning (an error under the test suite's filterwarnings).
-    """
-    import sys
-
-    import pygal  # noqa: F401
-
-    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
-
-
-_tame_pygal()
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -71,7 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     logs.init_app(app)
-    cache.init_app()
+    cache.init_app(app)
 
     _import_models()
     from portal import cli
@@ -85,6 +70,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(meetings_bp, url_prefix="/rapat")
     cli.init_app(app)
+    from portal.complaints.summary import stats_cli
+
+    app.cli.add_command(stats_cli)
     _register_hooks(app)
     return app
 
@@ -105,6 +93,8 @@ def _init_redis(app: Flask) -> None:
     """
     url = app.config.get("REDIS_URL")
     app.extensions["portal_redis"] = None
+    # one prefix in every mode: the cache fast path builds the same keys as Flask-Limiter from it
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "portal")
     if not url:
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
         return
@@ -118,7 +108,6 @@ def _init_redis(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = url
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": timeout,
                                                         "socket_connect_timeout": timeout})
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "portal")
     app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
 
 

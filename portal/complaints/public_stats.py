@@ -216,10 +216,10 @@ def per_opd_table(start=None, end=None, medians: dict | None = None) -> list[dic
 
     ``medians``: the result of :func:`medians_per_opd` for the same period, when the caller has it.
     """
-    from portal.complaints import stats
+    from portal.complaints import summary
     from portal.core.models import OPD
 
-    rows = stats.recap_per_opd(start, end)
+    rows = summary.recap_per_opd(start, end)
     ids = {o.code: o.id for o in db.session.scalars(sa.select(OPD))}
     med = medians if medians is not None else medians_per_opd(start, end)
     for r in rows:

@@ -6,17 +6,25 @@ too little history it falls back to the categories' keywords (the OPD then being
 category's default OPD). Suggestions are shown with their confidence and never applied
 without a click.
 
-The trained model is cached per process (and per database); :func:`retrain` refreshes it on
-demand, ``flask --app portal suggest train`` from the command line.
+The model is trained by ``flask --app portal suggest train`` (cron, daily: deploy/cron) or
+:func:`retrain`, and saved to ``SUGGEST_MODEL_DIR`` (default ``instance/models``; off under TESTING)
+as one file per database. Web workers LOAD that file (again when it changes) instead of training;
+only when there is none yet does one process (a lock file) train it in the background and save it
+for the others. Without a model directory the model is cached per process, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
 import re
 import threading
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -120,15 +128,80 @@ def _key() -> str:
 
 
 _training: set[str] = set()
+#: ``{key: mtime_ns}`` of the model file each loaded model came from
+_loaded: dict[str, int] = {}
+#: seconds after which another process's training lock is considered abandoned
+LOCK_SECONDS = 600
+
+
+def model_path() -> Path | None:
+    """The model file of this database, or ``None`` when models are not kept on disk."""
+    d = current_app.config.get("SUGGEST_MODEL_DIR")
+    if d is None:
+        if current_app.config.get("TESTING"):
+            return None
+        d = Path(current_app.instance_path) / "models"
+    if not d:
+        return None
+    name = hashlib.sha1(_key().encode()).hexdigest()[:12]  # noqa: S324 - a file name
+    return Path(d) / f"suggest-{name}.pickle"
+
+
+def save(model: TrainedModel, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _load_from_disk(key: str, path: Path) -> TrainedModel | None:
+    """The model file when it is newer than what this process holds (a stat per call, a read per change)."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    with _lock:
+        if _loaded.get(key) == mtime and key in _models:
+            return _models[key]
+    try:
+        with open(path, "rb") as fh:
+            model = pickle.load(fh)  # noqa: S301 - our own file in the instance folder
+    except Exception:
+        current_app.logger.warning("suggest: model file unreadable, ignored")
+        return None
+    with _lock:
+        _models[key] = model
+        _loaded[key] = mtime
+    return model
+
+
+def _claim_training(path: Path) -> bool:
+    """Whether this process may train (no other process is): an O_EXCL lock file next to the model."""
+    lock = path.with_suffix(".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        if time.time() - lock.stat().st_mtime > LOCK_SECONDS:
+            lock.unlink()
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 def get_model(block: bool = True) -> TrainedModel | None:
-    """The cached model of this process and database, trained on first use.
+    """The model of this database: from the model file when there is one, else cached per process.
 
-    With ``block=False`` (web requests) a missing or stale model is trained in a background
-    thread and ``None`` (or the stale model) is returned meanwhile: the keywords answer.
+    With ``block=False`` (web requests) a missing model is trained in a background thread (by one
+    process, saved for the others) and ``None`` is returned meanwhile: the keywords answer.
     """
     key = _key()
+    path = model_path()
+    if path is not None:
+        model = _load_from_disk(key, path)
+        if model is not None:
+            return model
     with _lock:
         model = _models.get(key)
     fresh = model is not None and time.time() - model.trained_at <= MODEL_TTL
@@ -138,41 +211,54 @@ def get_model(block: bool = True) -> TrainedModel | None:
         model = train()
         with _lock:
             _models[key] = model
+        if path is not None:
+            save(model, path)
         return model
     with _lock:
         if key in _training:
             return model
+        if path is not None and not _claim_training(path):
+            return model
         _training.add(key)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    threading.Thread(target=_train_in_background, args=(app, key), daemon=True).start()
+    threading.Thread(target=_train_in_background, args=(app, key, path), daemon=True).start()
     return model
 
 
-def _train_in_background(app, key: str) -> None:
+def _train_in_background(app, key: str, path: Path | None = None) -> None:
     try:
         with app.app_context():
             model = train()
             with _lock:
                 _models[key] = model
+            if path is not None:
+                save(model, path)
             db.session.remove()
     except Exception:  # logged; the keywords keep answering
         app.logger.exception("suggest: background training failed")
     finally:
         with _lock:
             _training.discard(key)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.with_suffix(".lock").unlink()
 
 
 def retrain() -> TrainedModel:
+    """Train now (this process) and save the model file the web workers load."""
+    model = train()
     with _lock:
-        _models.pop(_key(), None)
-    model = get_model(block=True)
-    assert model is not None
+        _models[_key()] = model
+    path = model_path()
+    if path is not None:
+        save(model, path)
     return model
 
 
 def clear_cache() -> None:
     with _lock:
         _models.clear()
+        _loaded.clear()
 
 
 def _top(model, text: str, k: int) -> list[tuple[int, float]]:

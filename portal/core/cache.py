@@ -1,14 +1,24 @@
-"""A small cache: Redis when ``REDIS_URL`` is set, in-process otherwise.
+"""The app's cache: Flask-Caching, one backend PER APP, values keyed by a data generation.
 
-Aggregates are cached under keys that include a data generation number; every commit
-that touches complaints bumps it, so "real-time" stays cheap and never stale for long (with Redis,
-another worker's change is seen within ``GEN_MEMO_SECONDS``; without, at once).
+The backend (``app.extensions["portal_cache"]``, a :class:`flask_caching.Cache` bound to that app):
 
-Without Redis, the worker processes of one host still share two things through files in
-``CACHE_DIR`` (default ``instance/cache/<database>``; off under TESTING): the data generation (so a
-write in one worker invalidates every worker's entries) and the values cached with ``shared=True``
-(expensive aggregates such as the dashboard's: one worker computes them, under a file lock, and the
-others read its result instead of recomputing).
+- ``REDIS_URL`` set: Redis (``RedisCache`` on the app's own client, so it shares its timeouts), keys
+  under ``portal:<namespace>:``; a Redis failure falls back to a bounded in-process ``SimpleCache`` for
+  :data:`RETRY_AFTER` seconds;
+- otherwise, outside tests: a cachelib ``FileSystemCache`` in ``CACHE_DIR`` (default
+  ``instance/cache/<namespace>``), shared by the worker processes of the host — one worker computes an
+  aggregate, the others read it, and a write in one worker invalidates every worker's entries;
+- under TESTING (or ``CACHE_DIR=""``): a ``SimpleCache`` in this process.
+
+Every backend is bounded by ``CACHE_THRESHOLD`` entries (default 2000; the file cache prunes, the
+in-memory caches drop the oldest). The namespace (``CACHE_NAMESPACE``, default a hash of the database
+URL) keeps two apps on one Redis or one instance folder apart; each in-memory backend belongs to its
+app, so two apps in one process never answer with each other's figures.
+
+Aggregates are cached under keys that include the data generation number; every commit that touches
+complaints bumps it, so "real-time" stays cheap and never stale for long (with Redis, another worker's
+change is seen within :data:`GEN_MEMO_SECONDS`; with the file cache, at once). Values are stored as
+JSON text, so every backend answers with the same types (dates as ISO strings).
 """
 
 from __future__ import annotations
@@ -17,22 +27,93 @@ import builtins
 import contextlib
 import hashlib
 import json
-import os
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context, has_request_context, request
 
-_local: dict[str, tuple[float, str]] = {}
-_lock = threading.Lock()
-_GEN_KEY = "portal:datagen"
-
+_GEN_KEY = "datagen"
+#: the WSGI environ key set when a request computed a cached value (a miss)
+RECOMPUTED = "portal.recomputed"
+#: entries each backend keeps at most (``CACHE_THRESHOLD`` overrides)
+DEFAULT_THRESHOLD = 2000
 
 #: seconds to leave Redis alone after a failure, so an outage costs one timeout, not one per call
 RETRY_AFTER = 15.0
 _down_until = [0.0]
+
+#: seconds a worker trusts the data generation it last read from Redis (its own bumps count at once)
+GEN_MEMO_SECONDS = 0.5
+
+
+class _State:
+    """What one app keeps in this process besides its backend."""
+
+    def __init__(self, threshold: int) -> None:
+        from cachelib import SimpleCache
+
+        self.fallback = SimpleCache(threshold=threshold)  # while Redis is down
+        self.gen_memo: tuple[int, float] | None = None  # Redis generation, monotonic expiry
+        self.local_gen = 0  # the generation when nothing is shared
+        self.lock = threading.Lock()
+        self.computing: dict[str, threading.Lock] = {}
+        self.gen_store: Any = None  # without Redis, across processes: a FileSystemCache that never prunes
+
+
+def namespace(app: Flask) -> str:
+    """``CACHE_NAMESPACE``, default a short hash of the database URL."""
+    ns = app.config.get("CACHE_NAMESPACE")
+    if not ns:
+        url = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+        ns = hashlib.sha1(url.encode()).hexdigest()[:12]  # noqa: S324 - a name, not a secret
+    return str(ns)
+
+
+def init_app(app: Flask) -> None:
+    """Bind a Flask-Caching backend to ``app`` and bump the generation after commits that changed data."""
+    from flask_caching import Cache
+
+    threshold = int(app.config.get("CACHE_THRESHOLD", DEFAULT_THRESHOLD))
+    ns = namespace(app)
+    config: dict[str, Any] = {"CACHE_THRESHOLD": threshold, "CACHE_DEFAULT_TIMEOUT": 300}
+    client = app.extensions.get("portal_redis")
+    directory = app.config.get("CACHE_DIR")
+    if client is not None:
+        config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_HOST=client, CACHE_KEY_PREFIX=f"portal:{ns}:")
+    elif directory is None and not app.config.get("TESTING"):
+        directory = str(Path(app.instance_path) / "cache" / ns)
+    if client is None and directory:
+        try:
+            Path(directory).mkdir(parents=True, exist_ok=True)
+            config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=directory)
+        except OSError:  # a read-only instance folder: each process keeps its own cache
+            app.logger.warning("cache directory %s not writable: per-process cache", directory)
+    config.setdefault("CACHE_TYPE", "SimpleCache")
+    ext = Cache(app, config=config)
+    state = _State(threshold)
+    if config["CACHE_TYPE"] == "FileSystemCache":
+        from cachelib import FileSystemCache
+
+        # apart from the values, so pruning them never forgets the generation
+        state.gen_store = FileSystemCache(str(Path(directory) / "generation"), threshold=0)
+    app.extensions["portal_cache"] = ext
+    app.extensions["portal_cache_state"] = state
+    _listen()
+
+
+def _ext():
+    return current_app.extensions["portal_cache"]
+
+
+def _state() -> _State:
+    return current_app.extensions["portal_cache_state"]
+
+
+def backend_type() -> str:
+    """``RedisCache``, ``FileSystemCache`` or ``SimpleCache`` (the configured one)."""
+    return type(_ext().cache).__name__
 
 
 def redis_client():
@@ -53,179 +134,94 @@ def reset_redis_state() -> None:
     _down_until[0] = 0.0
 
 
-_redis = redis_client
+def _backend():
+    """The backend to use now: the app's, or its in-process fallback while Redis is down."""
+    if current_app.extensions.get("portal_redis") is not None and redis_client() is None:
+        return _state().fallback
+    return _ext().cache
 
 
-def shared_dir() -> Path | None:
-    """The directory the worker processes share (no Redis), or ``None`` when file sharing is off."""
-    app = current_app
-    d = app.config.get("CACHE_DIR")
-    if d is None:
-        if app.config.get("TESTING"):
-            return None
-        url = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
-        d = Path(app.instance_path) / "cache" / hashlib.sha1(url.encode()).hexdigest()[:12]  # noqa: S324
-        app.config["CACHE_DIR"] = str(d)
-    if not d:
-        return None
-    ready = _ready_dirs.get(d)
-    if ready is not None:
-        return ready
-    path = Path(d)
-    if not path.is_dir():
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError:  # a read-only instance folder: each process keeps its own cache
-            app.logger.warning("cache directory %s not writable: per-process cache", path)
-            app.config["CACHE_DIR"] = ""
-            return None
-    _ready_dirs[d] = path
-    return path
-
-
-#: directories known to exist: ``{CACHE_DIR: Path}``
-_ready_dirs: dict[str, Path] = {}
-
-
-def _file_for(directory: Path, key: str) -> Path:
-    return directory / (hashlib.sha1(key.encode()).hexdigest() + ".json")  # noqa: S324 - a file name
-
-
-def _file_get(key: str) -> Any | None:
-    d = shared_dir()
-    if d is None:
-        return None
+def _call(method: str, *args):
+    backend = _backend()
     try:
-        exp, raw = _file_for(d, key).read_text().split("\n", 1)
-    except (OSError, ValueError):
-        return None
-    if float(exp) < time.time():
-        return None
-    with _lock:
-        _local[key] = (time.monotonic() + max(0.0, float(exp) - time.time()), raw)
-    return json.loads(raw)
+        return getattr(backend, method)(*args)
+    except Exception:
+        if backend is _state().fallback or current_app.extensions.get("portal_redis") is None:
+            raise
+        mark_redis_down()
+        return getattr(_state().fallback, method)(*args)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
-def _file_set(key: str, raw: str, ttl: int) -> None:
-    d = shared_dir()
-    if d is None:
-        return
-    with contextlib.suppress(OSError):
-        _atomic_write(_file_for(d, key), f"{time.time() + ttl}\n{raw}")
-
-
-def get(key: str, shared: bool = False) -> Any | None:
-    r = _redis()
-    if r is not None:
-        try:
-            raw = r.get(f"portal:c:{key}")
-            return json.loads(raw) if raw is not None else None
-        except Exception:  # Redis down: fall through to the local cache
-            mark_redis_down()
-    with _lock:
-        item = _local.get(key)
-    if item and item[0] > time.monotonic():
-        return json.loads(item[1])
-    if shared:
-        return _file_get(key)
-    return None
+def get(key: str, shared: bool = False) -> Any | None:  # ``shared``: kept for callers; every backend is shared
+    raw = _call("get", key)
+    return json.loads(raw) if raw is not None else None
 
 
 def set(key: str, value: Any, ttl: int, shared: bool = False) -> None:  # noqa: A001 - mirrors cache APIs
-    raw = json.dumps(value, default=str)
-    r = _redis()
-    if r is not None:
-        try:
-            r.setex(f"portal:c:{key}", ttl, raw)
-            return
-        except Exception:
-            mark_redis_down()
-    with _lock:
-        if len(_local) > 5000:
-            _local.clear()
-        _local[key] = (time.monotonic() + ttl, raw)
-    if shared:
-        _file_set(key, raw, ttl)
+    _call("set", key, json.dumps(value, default=str), ttl)
 
 
-_GEN_FILE = "datagen"
-
-
-#: seconds a worker trusts the data generation it last read from Redis (its own bumps count at once):
-#: a change made in another worker reaches this one's cached pages within this time
-GEN_MEMO_SECONDS = 0.5
-#: ``{id(redis client): (generation, monotonic expiry)}``
-_gen_memo: dict[int, tuple[int, float]] = {}
+def entries() -> int:
+    """How many entries the in-process backend holds (tests; 0 for Redis and files)."""
+    backend = _backend()
+    return len(getattr(backend, "_cache", {}))
 
 
 def generation() -> int:
-    r = _redis()
-    if r is not None:
+    state = _state()
+    if current_app.extensions.get("portal_redis") is not None and redis_client() is not None:
         now = time.monotonic()
-        memo = _gen_memo.get(id(r))
-        if memo is not None and memo[1] > now:
-            return memo[0]
+        if state.gen_memo is not None and state.gen_memo[1] > now:
+            return state.gen_memo[0]
         try:
-            value = int(r.get(_GEN_KEY) or 0)
+            value = int(_ext().cache.get(_GEN_KEY) or 0)
         except Exception:
             mark_redis_down()
         else:
-            _gen_memo[id(r)] = (value, now + GEN_MEMO_SECONDS)
+            state.gen_memo = (value, now + GEN_MEMO_SECONDS)
             return value
-    d = shared_dir()
-    if d is not None:
-        return _file_generation(d / _GEN_FILE)
-    return _local_gen[0]
-
-
-_local_gen = [0]
-#: the generation file last read: ``{path: ((inode, mtime, size), value)}`` (a stat per call, a read per change)
-_gen_seen: dict[Path, tuple[tuple[int, int, int], int]] = {}
-
-
-def _file_generation(path: Path) -> int:
-    try:
-        st = os.stat(path)
-        sig = (st.st_ino, st.st_mtime_ns, st.st_size)
-        seen = _gen_seen.get(path)
-        if seen is not None and seen[0] == sig:
-            return seen[1]
-        value = int(path.read_text() or 0)
-    except (OSError, ValueError):
-        return _local_gen[0]
-    _gen_seen[path] = (sig, value)
-    return value
+        return state.local_gen
+    if state.gen_store is not None:
+        try:
+            return int(state.gen_store.get(_GEN_KEY) or 0)
+        except (OSError, ValueError):
+            return state.local_gen
+    return state.local_gen
 
 
 def bump_generation() -> None:
-    _local_gen[0] += 1
-    r = _redis()
-    if r is not None:
+    state = _state()
+    state.local_gen += 1
+    kind = backend_type()
+    if kind == "RedisCache" and redis_client() is not None:
         try:
-            _gen_memo[id(r)] = (int(r.incr(_GEN_KEY)), time.monotonic() + GEN_MEMO_SECONDS)
+            # an atomic INCR on the backend's own key (cachelib's ``inc`` is INCRBY)
+            state.gen_memo = (int(_ext().cache.inc(_GEN_KEY)), time.monotonic() + GEN_MEMO_SECONDS)
             return
         except Exception:
             mark_redis_down()
-    d = shared_dir()
-    if d is not None:
+    if state.gen_store is not None:
         # a new, larger value (nanoseconds): two workers bumping at once still both change it
         value = max(generation() + 1, time.time_ns())
-        _local_gen[0] = value
+        state.local_gen = value
         with contextlib.suppress(OSError):
-            _atomic_write(d / _GEN_FILE, str(value))
+            state.gen_store.set(_GEN_KEY, value, 0)
 
 
 def clear_local() -> None:
-    """Forget what this process holds (tests use it to play another worker)."""
-    with _lock:
-        _local.clear()
-        _gen_memo.clear()
+    """Forget what this process holds for the current app (tests use it to play another worker).
+
+    The in-process backend (``SimpleCache``) is emptied; Redis and the file cache are shared, so only
+    the generation memo and the fallback are forgotten.
+    """
+    if not has_app_context():
+        return
+    state = _state()
+    with state.lock:
+        state.fallback.clear()
+        state.gen_memo = None
+    if backend_type() == "SimpleCache":
+        _ext().cache.clear()
 
 
 #: tables whose changes show on cached pages: complaints, and the names and settings printed beside them
@@ -240,18 +236,15 @@ def _after_flush(session, _ctx) -> None:
 
 
 def _after_commit(session) -> None:
-    if session.info.pop("portal_data_changed", False):
-        try:
-            bump_generation()
-        except RuntimeError:  # outside an app context (scripts): nothing cached there
-            _local_gen[0] += 1
+    if session.info.pop("portal_data_changed", False) and has_app_context():
+        bump_generation()
 
 
 def _after_rollback(session) -> None:
     session.info.pop("portal_data_changed", None)
 
 
-def init_app() -> None:
+def _listen() -> None:
     """Bump the data generation after every commit that changed complaints (ORM writes).
 
     Bulk writes outside the ORM (imports, demo data) call :func:`bump_generation` themselves.
@@ -273,78 +266,60 @@ def peek(key: str) -> Any | None:
 def cached(key: str, ttl: int, compute, shared: bool = False, stale: int = 0):
     """``compute()`` cached under ``key`` for the current data generation.
 
-    ``shared``: without Redis, share the value with the other worker processes through a file, and
-    let only one process compute it at a time (the others wait for its result). ``stale``: while
-    another process or thread recomputes after a data change, answer with the previous generation's
-    value if it is at most ``stale`` seconds old (expensive aggregates at a million rows).
+    One thread of this process computes a key at a time (the others wait for its result). With
+    ``stale``, while another thread recomputes after a data change, answer with the previous
+    generation's value if it is at most ``stale`` seconds old (expensive aggregates).
     """
     full = f"{key}:g{generation()}"
-    value = get(full, shared)
+    value = get(full)
     if value is not None:
-        return value
-    if not shared:
-        value = compute()
-        set(full, value, ttl)
         return value
     with _compute_lock(key, stale) as mine:
         if not mine:  # someone else is computing: the previous value, if young enough
-            last = get(f"{key}:last", True)
+            last = get(f"{key}:last")
             if last is not None:
                 return last
-        with _compute_lock(key, 0):
-            value = get(full, True)
-            if value is None:
-                value = compute()
-                set(full, value, ttl, True)
-                if stale:
-                    set(f"{key}:last", value, stale, True)
+            with _compute_lock(key, 0):
+                pass  # wait for it
+        value = get(full)
+        if value is None:
+            value = compute()
+            if has_request_context():
+                request.environ[RECOMPUTED] = True  # read by the rate limit of the recomputing views
+            set(full, value, ttl)
+            if stale:
+                set(f"{key}:last", value, stale)
     return value
-
-
-_thread_locks: dict[str, threading.Lock] = {}
 
 
 @contextlib.contextmanager
 def _compute_lock(key: str, stale: int):
-    """Hold the compute lock of ``key`` (threads, then processes via flock); yields whether we hold it.
+    """Hold this app's compute lock of ``key``; yields whether we hold it.
 
     With ``stale`` it does not wait: it yields ``False`` when the lock is taken. Reentrant for the
-    thread holding it (the nested call in :func:`cached` is then a no-op).
+    thread holding it.
     """
     held = getattr(_held, "keys", None)
     if held is None:
         held = _held.keys = builtins.set()
-    if key in held:
+    state = _state()
+    token = (id(state), key)
+    if token in held:
         yield True
         return
-    with _lock:
-        tlock = _thread_locks.setdefault(key, threading.Lock())
-    if not tlock.acquire(blocking=not stale):
+    with state.lock:
+        lock = state.computing.setdefault(key, threading.Lock())
+        if len(state.computing) > 4 * DEFAULT_THRESHOLD:  # bounded: unknown keys come and go
+            state.computing = {key: lock}
+    if not lock.acquire(blocking=not stale):
         yield False
         return
-    fh = None
+    held.add(token)
     try:
-        d = shared_dir() if _redis() is None else None
-        if d is not None:
-            import fcntl
-
-            fh = open(_file_for(d, key).with_suffix(".lock"), "a")  # noqa: SIM115
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | (fcntl.LOCK_NB if stale else 0))
-            except BlockingIOError:
-                fh.close()
-                fh = None
-                yield False
-                return
-        held.add(key)
-        try:
-            yield True
-        finally:
-            held.discard(key)
+        yield True
     finally:
-        if fh is not None:
-            fh.close()  # releases the flock
-        tlock.release()
+        held.discard(token)
+        lock.release()
 
 
 _held = threading.local()

@@ -2,6 +2,9 @@
 
 A single counter per client address across all of them, so tracking numbers cannot be
 enumerated cheaply by spreading requests over endpoints. ``RATELIMIT_PUBLIC`` sets it.
+
+The views that recompute aggregates (``/``, the chart SVGs, ``/opd/<code>``) have a second limit,
+``RATELIMIT_RECOMPUTE``, deducted only by requests that missed the cache (:data:`recompute_limit`).
 """
 
 from __future__ import annotations
@@ -47,16 +50,32 @@ def within_public_limit(address: str) -> bool:
     """Count one request of ``address`` against the public limit; ``False`` once it is breached.
 
     For the cache fast path (:class:`portal.public.pagecache.FastPath`), which answers before Flask:
-    the same storage, limit and key (``[prefix,] address, scope``) as Flask-Limiter's ``public_limit``,
-    so a hit and a miss count against one counter.
+    the same storage (``limiter.limiter``, Flask-Limiter's public strategy), limit and key
+    (``[RATELIMIT_KEY_PREFIX,] address, scope``) as ``public_limit``, so hits and misses share a counter.
     """
     from limits import parse_many
 
     if not limiter.enabled:
         return True
-    prefix = limiter._key_prefix  # the prefix Flask-Limiter puts on its keys (private, pinned in requirements)
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
     args = [prefix, address, SCOPE] if prefix else [address, SCOPE]
     return all(limiter.limiter.hit(item, *args) for item in parse_many(_limit()))
+
+
+def _recompute_limit() -> str:
+    return current_app.config.get("RATELIMIT_RECOMPUTE", "60/minute")
+
+
+def _recomputed(_response) -> bool:
+    from portal.core.cache import RECOMPUTED
+
+    return bool(request.environ.get(RECOMPUTED))
+
+
+#: the views that compute aggregates for any period asked (the dashboard, its charts, one OPD): a
+#: request counts only when it computed something (a cache miss), so ordinary browsing of cached
+#: pages is never refused, while a stream of new periods or sort orders is
+recompute_limit = limiter.shared_limit(_recompute_limit, scope="recompute", deduct_when=_recomputed)
 
 
 def too_many_requests(err):

@@ -16,7 +16,7 @@ from portal.core.db import utcnow
 from portal.core.models import OPD
 from portal.core.render import render
 from portal.extensions import db
-from portal.public import bp, queries
+from portal.public import bp, exports, queries
 from portal.public.api import api_error
 from portal.public.limits import public_limit
 from portal.public.queries import BadRequest
@@ -109,6 +109,8 @@ def data_complaints_csv():
         if batch:
             yield "".join(batch)
 
+    if start is None and end is None:  # the full export: a file per data generation (portal/public/exports.py)
+        return exports.serve("laporan.csv", body, "text/csv; charset=utf-8", "laporan-publik.csv")
     return _download(body(), "text/csv; charset=utf-8", "laporan-publik.csv")
 
 
@@ -130,6 +132,8 @@ def data_complaints_json():
             first = False
         yield "]}\n"
 
+    if start is None and end is None:  # the full export: a file per data generation (portal/public/exports.py)
+        return exports.serve("laporan.json", body, "application/json", "laporan-publik.json")
     return _download(body(), "application/json", "laporan-publik.json")
 
 

@@ -1,26 +1,17 @@
-"""Rendered public responses cached for anonymous visitors, with ETag/Last-Modified → 304.
+"""Rendered public responses cached for anonymous visitors, with Werkzeug's ETag/304 handling.
 
 Only ANONYMOUS requests are served from (or stored into) this cache: a signed-in user always gets a
 freshly rendered response (``Cache-Control: no-store`` from :mod:`portal.core.security`), so one role's
-view can never reach another. Entries are keyed by (endpoint, UI language, htmx fragment or page, path
-with query string) and the data generation (:func:`portal.core.cache.generation`), so a change to any
-complaint invalidates them; without Redis each worker keeps its own copy for ``STATS_CACHE_SECONDS``.
+view can never reach another. A response is stored only when it is a 200 that did not touch the
+session (no ``Set-Cookie``): a page that rendered a CSRF token or flashed a message is never shared.
 
-A response is stored only when it is a 200 that did not touch the session (no ``Set-Cookie``) — a
-page that rendered a CSRF token or flashed a message is never shared.
-
-Two ways in:
-
-- :func:`anonymous_cache`, the view decorator: stores, and serves hits inside Flask;
-- :class:`FastPath`, a WSGI middleware in front of Flask: a request without a session or remember
-  cookie (so certainly anonymous, in the default language unless ``?lang=`` says otherwise) whose
-  entry is cached is answered without Flask's request machinery — no session, user loader, locale
-  selection or view dispatch — with the same headers (security headers, request id) and the same
-  shared rate limit (``RATELIMIT_PUBLIC``) for the views under ``public_limit``. Anything else (a
-  miss, a cookie, a breached limit) goes to Flask unchanged. This is what lets a cached tracking page
-  answer at about the speed of a bare Flask endpoint (docs/BENCHMARKS.md). One difference: a hit
-  answered here carries no ``X-RateLimit-*`` headers (reading the window back would cost a second
-  storage call per request); the request still counts, and the 429 comes from Flask with them.
+Entries live in the app's cache (:mod:`portal.core.cache`, Flask-Caching) under a CANONICAL key: the
+endpoint, its path arguments, the UI language, page or htmx fragment, and only the query parameters
+the view reads (``params``), normalised — dates as ``YYYY-MM-DD`` (or the reason they are invalid),
+codes upper-cased, a sort order only when it is one the view knows. Unknown parameters and junk values
+therefore never create entries. The key carries the data generation, so any change to a complaint
+invalidates them. The body's hash is the ETag, its time Last-Modified (``Response.make_conditional``), so a
+revalidating browser or the nginx micro-cache (deploy/nginx) gets a 304.
 """
 
 from __future__ import annotations
@@ -29,86 +20,113 @@ import datetime as dt
 import functools
 import hashlib
 import time
-from typing import Any
-from urllib.parse import parse_qs
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
-from werkzeug.http import http_date, is_resource_modified, parse_cookie, quote_etag
-from werkzeug.utils import get_content_type
 
-from portal.core import cache, logs, security
+from portal.core import cache
 from portal.core.auth import partial_request
-from portal.public.limits import LIMITED_ATTR, within_public_limit
 
 #: headers of the original response that are replayed from the cache
 _KEEP = ("Content-Security-Policy", "Vary")
-#: marks a view function as served by :func:`anonymous_cache` (read by :class:`FastPath`)
-CACHED_ATTR = "portal_anonymous_cache"
+#: the query parameters a view reads when it does not say
+DEFAULT_PARAMS = ("from", "to", "opd")
+#: sort orders of the per-OPD table (:func:`portal.public.queries.sort_rows`)
+SORTS = frozenset({"name", "total", "persen_tl", "rtl_hari", "rtl_median", "rv_hari", "rv_median", "rhp",
+                   "selesai", "proses", "belum_ditindaklanjuti", "n_all"})
 
 
-def _cacheable() -> bool:
-    if request.method != "GET" or not current_app.config.get("PUBLIC_PAGE_CACHE", True):
+def _cacheable(skip: tuple[str, ...] = ()) -> bool:
+    if request.method not in ("GET", "HEAD") or not current_app.config.get("PUBLIC_PAGE_CACHE", True):
+        return False
+    if any(request.args.get(name, "").strip() for name in skip):
         return False
     if current_user.is_authenticated:
         return False
     return "_flashes" not in session
 
 
-def cache_key(environ: dict, endpoint: str, locale: str) -> str:
-    """The entry's key (without the generation), from the WSGI environ: the same inside and before Flask."""
-    path = environ.get("PATH_INFO") or "/"
-    query = environ.get("QUERY_STRING")
-    part = "f" if partial_request(environ) else "p"
-    return f"pub:page:{endpoint}:{locale}:{part}:{path}" + (f"?{query}" if query else "")
+def _param(name: str, value: str) -> str:
+    """One query value in canonical form (a bounded set of spellings per parameter)."""
+    from portal.public.queries import BadRequest, parse_date
+
+    value = value.strip()
+    if name in ("from", "to"):
+        try:
+            day = parse_date(value, name)
+        except BadRequest as exc:
+            return f"!{exc}"  # the view shows this message: one entry per kind of error
+        return day.isoformat() if day else ""
+    if name == "sort":
+        return value if value.lstrip("-") in SORTS else "name"
+    if name in ("hal", "kategori"):  # a page number or an id: digits, else what the view falls back to
+        return str(min(int(value), 10_000)) if value.isdigit() else ""
+    if name == "status":
+        from portal.complaints.models import Status
+
+        return value if value in {s.value for s in Status} else "!"
+    return value.upper()[:40]
+
+
+def canonical_key(endpoint: str, view_args: dict, args, locale: str, partial: bool,
+                  params: tuple[str, ...]) -> str:
+    """The entry's key (without the generation): the same for every spelling of the same request."""
+    path_args = ",".join(f"{k}={str(v).strip().upper()}" for k, v in sorted(view_args.items()))
+    query = "&".join(f"{name}={_param(name, args.get(name, ''))}" for name in params
+                     if args.get(name, "").strip())
+    raw = f"{endpoint}:{locale}:{'f' if partial else 'p'}:{path_args}?{query}"
+    return "pub:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def cache_key(endpoint: str, params: tuple[str, ...]) -> str:
+    """:func:`canonical_key` of the current request."""
+    return canonical_key(endpoint, request.view_args or {}, request.args, str(get_locale() or "id"),
+                         partial_request(request.environ), params)
 
 
 def _ttl() -> int:
     return int(current_app.config.get("STATS_CACHE_SECONDS", 30))
 
 
-def _modified(entry: dict) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(entry["at"]), dt.UTC)
-
-
-def _validators(entry: dict) -> list[tuple[str, str]]:
-    """ETag, Last-Modified and Cache-Control of a cached response: store, but revalidate (cheap: 304)."""
-    return [("ETag", quote_etag(entry["etag"])), ("Last-Modified", http_date(_modified(entry))),
-            ("Cache-Control", "public, no-cache")]
-
-
-def _replay(entry: dict, environ: dict) -> Response:
-    resp = Response(entry["body"], status=200, mimetype=entry["mimetype"])
+def _replay(entry: dict):
+    resp = current_app.response_class(entry["body"], status=200, mimetype=entry["mimetype"])
     for name, value in entry["headers"]:
         resp.headers.add(name, value)
-    return _conditional(resp, entry, environ)
+    return _conditional(resp, entry)
 
 
-def _conditional(resp: Response, entry: dict, environ: dict) -> Response:
-    for name, value in _validators(entry):
-        resp.headers[name] = value
-    resp = resp.make_conditional(environ)
+def _conditional(resp, entry: dict):
+    resp.set_etag(entry["etag"])
+    resp.last_modified = dt.datetime.fromtimestamp(int(entry["at"]), dt.UTC)
+    resp.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate (cheap: 304)
+    resp = resp.make_conditional(request)
     del resp.headers["Date"]  # make_conditional adds one; the server (gunicorn) sends its own
     return resp
 
 
-def anonymous_cache(view):
-    """Serve ``view``'s 200 responses to anonymous visitors from the cache (see the module doc)."""
+def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip: tuple[str, ...] = ()):
+    """Serve ``view``'s 200 responses to anonymous visitors from the cache (see the module doc).
+
+    ``params``: the query parameters the view reads; every other one is ignored by the key.
+    ``skip``: parameters whose presence makes a request uncacheable (free-text search).
+    Use as ``@anonymous_cache`` or ``@anonymous_cache(params=(...))``.
+    """
+    if view is None:
+        return functools.partial(anonymous_cache, params=params, skip=skip)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not _cacheable():
+        if not _cacheable(skip):
             return view(*args, **kwargs)
-        key = f"{cache_key(request.environ, request.endpoint or '', str(get_locale() or 'id'))}:g{cache.generation()}"
+        key = f"{cache_key(request.endpoint or '', params)}:g{cache.generation()}"
         entry = cache.get(key)
         if entry is not None:
-            return _replay(entry, request.environ)
+            return _replay(entry)
         resp = current_app.make_response(view(*args, **kwargs))
         if resp.status_code != 200 or resp.direct_passthrough or session.modified or "Set-Cookie" in resp.headers:
             return resp
-        resp.vary.add("Cookie")  # what Flask's session adds after this: the fast path replays it too
+        resp.vary.add("Cookie")  # what Flask's session adds after this: a replayed copy carries it too
         body = resp.get_data(as_text=True)
         entry = {
             "body": body,
@@ -118,35 +136,44 @@ def anonymous_cache(view):
             "at": time.time(),
         }
         cache.set(key, entry, _ttl())
-        return _conditional(resp, entry, request.environ)
+        return _conditional(resp, entry)
 
-    setattr(wrapper, CACHED_ATTR, True)
+    setattr(wrapper, CACHED_ATTR, (params, skip))
     return wrapper
 
 
-#: seconds a worker keeps a decoded entry of the fast path, and how many it keeps
-MEMO_SECONDS = 2.0
-MEMO_MAX = 512
+# --- the fast path --------------------------------------------------------------------------------
+
+#: marks a view function as served by :func:`anonymous_cache`; the value is its ``params``
+CACHED_ATTR = "portal_anonymous_cache"
 
 
 class FastPath:
-    """WSGI middleware answering anonymous cache hits before Flask (see the module doc).
+    """WSGI middleware answering anonymous cache hits before Flask.
 
-    Installed by :func:`init_app` inside any ``ProxyFix``, so ``REMOTE_ADDR`` (the rate-limit key)
-    and the scheme (HSTS) are the client's.
+    Kept, as the smallest piece, because the library path alone measured 827 µs per cached
+    ``/api/v1/stats`` hit in process against 180 µs for bare Flask (0.22×; docs/BENCHMARKS.md, issue 19):
+    Flask's session, Flask-Login, Flask-Babel, Flask-Limiter's evaluation and the header hooks cost that
+    much per request. A request without a session or remember cookie whose entry is cached (the same
+    canonical key and cache as :func:`anonymous_cache`) is answered here with the same headers; anything
+    else (a miss, a cookie, a breached limit) goes to Flask. Hits of views under ``public_limit`` count
+    on the same limit storage; hits of the recomputing views count nothing, as in Flask (only misses
+    count there). A hit answered here carries no ``X-RateLimit-*`` headers.
     """
 
-    def __init__(self, app: Flask, wsgi_app: Any) -> None:
+    def __init__(self, app, wsgi_app) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self._views: dict[str, bool] | None = None  # endpoint → under the public rate limit
-        self._memo: dict[str, tuple[float, dict]] = {}  # key → (monotonic expiry, entry)
+        self._views: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] | None = None
 
-    def views(self) -> dict[str, bool]:
-        """Endpoints served by :func:`anonymous_cache`, read once the blueprints are registered."""
+    def views(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]]:
+        """``{endpoint: (params, skip, under the public limit)}`` of the cached views, read once."""
+        from portal.public.limits import LIMITED_ATTR
+
         if self._views is None:
-            self._views = {name: bool(getattr(fn, LIMITED_ATTR, False))
-                           for name, fn in self.app.view_functions.items() if getattr(fn, CACHED_ATTR, False)}
+            self._views = {name: (*getattr(fn, CACHED_ATTR), bool(getattr(fn, LIMITED_ATTR, False)))
+                           for name, fn in self.app.view_functions.items()
+                           if getattr(fn, CACHED_ATTR, None) is not None}
         return self._views
 
     def __call__(self, environ: dict, start_response):
@@ -156,6 +183,10 @@ class FastPath:
             return self.wsgi_app(environ, start_response)
         status, headers, body = hit
         if self.app.config.get("LOG_JSON"):
+            from flask import g
+
+            from portal.core import logs
+
             with self.app.app_context():
                 g.request_id = headers[-1][1]
                 logs.log_request(environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/", int(status[:3]),
@@ -163,49 +194,51 @@ class FastPath:
         start_response(status, headers)
         return [body]
 
-    def _hit(self, environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        app = self.app
-        config = app.config
+    def _hit(self, environ: dict):
+        from urllib.parse import parse_qsl
+
+        from werkzeug.datastructures import MultiDict
+        from werkzeug.exceptions import HTTPException
+
+        config = self.app.config
         if not config.get("PUBLIC_PAGE_CACHE", True) or self._has_identity(environ):
             return None
         try:
-            endpoint, _args = app.url_map.bind_to_environ(environ).match()
+            endpoint, view_args = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:  # not found, or a redirect (trailing slash): Flask answers
             return None
-        limited = self.views().get(endpoint)
-        if limited is None:
+        view = self.views().get(endpoint)
+        if view is None:
             return None
-        with app.app_context():
-            entry = self._entry(f"{cache_key(environ, endpoint, self._locale(environ))}:g{cache.generation()}")
+        params, skip, limited = view
+        args = MultiDict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        if any(args.get(name, "").strip() for name in skip):
+            return None
+        lang = args.get("lang")
+        locale = lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+        key = canonical_key(endpoint, view_args, args, locale, partial_request(environ), params)
+        with self.app.app_context():
+            entry = cache.get(f"{key}:g{cache.generation()}")
             if entry is None or (limited and not self._within_limit(environ)):
                 return None  # Flask renders (and stores) it, or answers the 429 in the endpoint's format
         return self._response(entry, environ)
 
-    def _entry(self, key: str) -> dict | None:
-        """The cached entry, decoded; kept in this process for ``MEMO_SECONDS`` (the key carries the
-        data generation, so a change still shows at once) to spare a Redis round trip and a JSON parse."""
-        now = time.monotonic()
-        memo = self._memo.get(key)
-        if memo is not None and memo[0] > now:
-            return memo[1]
-        entry = cache.get(key)
-        if entry is not None:
-            if len(self._memo) >= MEMO_MAX:
-                self._memo.clear()
-            self._memo[key] = (now + MEMO_SECONDS, entry)
-        return entry
+    def _response(self, entry: dict, environ: dict):
+        from werkzeug.http import http_date, is_resource_modified, quote_etag
+        from werkzeug.utils import get_content_type
 
-    def _response(self, entry: dict, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
-        """Status, headers and body of a hit: what :func:`_replay` plus Flask's after-request hooks send."""
+        from portal.core import logs, security
+
+        modified = dt.datetime.fromtimestamp(int(entry["at"]), dt.UTC)
         own = {name.lower() for name, _ in entry["headers"]}
         secure = environ.get("wsgi.url_scheme") == "https"
-        headers = [*entry["headers"], *_validators(entry),
+        headers = [*entry["headers"], ("ETag", quote_etag(entry["etag"])), ("Last-Modified", http_date(modified)),
+                   ("Cache-Control", "public, no-cache"),
                    *((name, value) for name, value in security.security_headers(self.app.config, secure)
                      if name.lower() not in own),
                    ("X-Request-ID", logs.request_id(environ.get("HTTP_X_REQUEST_ID", "")))]
         conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
-        if conditional and not is_resource_modified(environ, etag=entry["etag"],
-                                                    last_modified=_modified(entry)):
+        if conditional and not is_resource_modified(environ, etag=entry["etag"], last_modified=modified):
             return "304 NOT MODIFIED", headers, b""
         body = entry["body"].encode()
         headers[:0] = [("Content-Type", get_content_type(entry["mimetype"], "utf-8")),
@@ -214,6 +247,8 @@ class FastPath:
 
     def _has_identity(self, environ: dict) -> bool:
         """A session or remember cookie: maybe signed in, a flash or a chosen language — Flask decides."""
+        from werkzeug.http import parse_cookie
+
         raw = environ.get("HTTP_COOKIE")
         if not raw:
             return False
@@ -222,20 +257,15 @@ class FastPath:
         return (config["SESSION_COOKIE_NAME"] in names
                 or config.get("REMEMBER_COOKIE_NAME", "remember_token") in names)
 
-    def _locale(self, environ: dict) -> str:
-        """:func:`portal.core.i18n.select_locale` for a request without a session."""
-        config = self.app.config
-        lang = parse_qs(environ.get("QUERY_STRING", "")).get("lang", [None])[0]
-        return lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-
     def _within_limit(self, environ: dict) -> bool:
-        """Count the hit against the shared public limit, exactly as Flask-Limiter's ``public_limit`` does."""
+        from portal.public.limits import within_public_limit
+
         try:
             return within_public_limit(environ.get("REMOTE_ADDR") or "127.0.0.1")
         except Exception:  # storage down: let Flask-Limiter (with its in-memory fallback) decide
             return False
 
 
-def init_app(app: Flask) -> None:
+def init_app(app) -> None:
     """Put :class:`FastPath` in front of Flask (before ``ProxyFix`` wraps the app)."""
-    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = FastPath(app, app.wsgi_app)

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.complaints import public_stats, stats
+from portal.complaints import public_stats, summary
 from portal.core import cache
 from portal.core.db import utcnow
 from portal.core.models import OPD
@@ -94,14 +94,14 @@ def recap(start, end, opd_code: str | None = None) -> dict[str, Any]:
         if opd_code:
             opd = opd_by_code(opd_code)
             ids = opd.subtree_ids() if opd else []
-        return stats.recap(start, end, ids)
+        return summary.recap(start, end, ids)
 
     return cache.cached(f"pub:recap:{start}:{end}:{(opd_code or '').upper()}", agg_ttl(), compute, shared=True,
                         stale=stale_seconds())
 
 
 def recap_per_opd(start, end) -> list[dict[str, Any]]:
-    return cache.cached(f"pub:recap_opd:{start}:{end}", agg_ttl(), lambda: stats.recap_per_opd(start, end),
+    return cache.cached(f"pub:recap_opd:{start}:{end}", agg_ttl(), lambda: summary.recap_per_opd(start, end),
                         shared=True, stale=stale_seconds())
 
 
@@ -125,14 +125,14 @@ def dashboard(start: dt.date, end: dt.date) -> dict[str, Any]:
         t_start, t_end = trend_range(start, end)
         all_medians = public_stats.medians_per_opd(start, end)
         return {
-            "recap": stats.recap(start, end),
+            "recap": summary.recap(start, end),
             "medians": all_medians.get(None, {}),
             "per_opd": public_stats.per_opd_table(start, end, all_medians),
-            "category": public_stats.by_category(start, end),
-            "channel": public_stats.by_channel(start, end),
+            "category": summary.by_category(start, end),
+            "channel": summary.by_channel(start, end),
             "region": public_stats.by_region(start, end),
             "reporter": public_stats.by_reporter(start, end),
-            "monthly": public_stats.monthly(t_start, t_end),
+            "monthly": summary.monthly(t_start, t_end),
             "computed_at": _now_label(),
         }
 
@@ -146,10 +146,10 @@ def opd_page(opd: OPD, start: dt.date, end: dt.date) -> dict[str, Any]:
         ids = opd.subtree_ids()
         t_start, t_end = trend_range(start, end)
         return {
-            "recap": stats.recap(start, end, ids),
-            "category": public_stats.by_category(start, end, ids),
-            "channel": public_stats.by_channel(start, end, ids),
-            "monthly": public_stats.monthly(t_start, t_end, ids),
+            "recap": summary.recap(start, end, ids),
+            "category": summary.by_category(start, end, ids),
+            "channel": summary.by_channel(start, end, ids),
+            "monthly": summary.monthly(t_start, t_end, ids),
             "computed_at": _now_label(),
         }
 

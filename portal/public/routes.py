@@ -21,8 +21,8 @@ from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db, limiter
 from portal.public import bp, charts, queries
-from portal.public.limits import public_limit
-from portal.public.pagecache import anonymous_cache
+from portal.public.limits import public_limit, recompute_limit
+from portal.public.pagecache import SORTS, anonymous_cache
 from portal.public.queries import BadRequest
 
 PAGE_SIZE = 20
@@ -58,10 +58,13 @@ def _lang() -> str:
 # --- dashboard ----------------------------------------------------------------------------------
 
 @bp.get("/")
-@anonymous_cache
+@recompute_limit
+@anonymous_cache(params=("from", "to", "sort"))
 def index():
     start, end, error = _period_or_default()
-    sort = request.args.get("sort", "name")[:30]
+    sort = request.args.get("sort", "name").strip()
+    if sort.lstrip("-") not in SORTS:
+        sort = "name"
 
     def body() -> str:
         data = queries.dashboard(start, end)
@@ -83,6 +86,7 @@ CHARTS = ("status", "bulanan", "kategori", "kanal", "wilayah", "gender", "disabi
 
 
 @bp.get("/grafik/<name>.svg")
+@recompute_limit
 def grafik(name: str):
     """One chart as an SVG document, for ``<img>``; its table alternative is on the page."""
     if name not in CHARTS:
@@ -148,7 +152,7 @@ def lacak_form():
 
 @bp.get("/lacak/<nomor>")
 @public_limit
-@anonymous_cache
+@anonymous_cache(params=())
 def lacak(nomor: str):
     complaint = db.session.scalar(
         sa.select(Complaint).where(Complaint.tracking_no == nomor.strip())
@@ -218,6 +222,7 @@ def _complaint_options():
 
 @bp.get("/laporan")
 @public_limit
+@anonymous_cache(params=("opd", "kategori", "status", "from", "to", "hal"), skip=("q",))
 def laporan():
     f, errors = _list_filters()
     try:
@@ -282,7 +287,8 @@ def _category_choices():
 # --- one OPD ------------------------------------------------------------------------------------
 
 @bp.get("/opd/<code>")
-@anonymous_cache
+@recompute_limit
+@anonymous_cache(params=("from", "to"))
 def opd(code: str):
     agency = queries.opd_by_code(code)
     if agency is None:

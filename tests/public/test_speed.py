@@ -7,7 +7,6 @@ import datetime as dt
 import flask_babel
 import pytest
 
-from portal.core import cache
 from portal.extensions import db
 from tests.conftest import login
 
@@ -99,46 +98,6 @@ def test_language_switch_needs_no_csrf_token_and_stays_post(app):
     assert client.get("/bahasa").status_code == 405
     assert client.post("/bahasa", data={"lang": "en", "next": "https://evil.example/"}).headers[
         "Location"] == "/"
-
-
-def test_shared_generation_and_values_across_processes(app, tmp_path):
-    """Without Redis the workers share the generation and shared values through CACHE_DIR."""
-    app.config["CACHE_DIR"] = str(tmp_path)
-    calls = []
-    assert cache.cached("t:shared", 60, lambda: calls.append(1) or {"n": 1}, shared=True) == {"n": 1}
-    cache.clear_local()  # another worker: nothing in its memory
-    assert cache.cached("t:shared", 60, lambda: calls.append(1) or {"n": 2}, shared=True) == {"n": 1}
-    assert len(calls) == 1
-    gen = cache.generation()
-    cache._local_gen[0] = 0  # another worker's own counter is irrelevant: the file decides
-    cache.bump_generation()
-    assert cache.generation() > gen
-    assert cache.cached("t:shared", 60, lambda: calls.append(1) or {"n": 3}, shared=True) == {"n": 3}
-
-
-def test_stale_value_while_another_worker_recomputes(app, tmp_path):
-    import threading
-
-    app.config["CACHE_DIR"] = str(tmp_path)
-    assert cache.cached("t:stale", 60, lambda: 1, shared=True, stale=60) == 1
-    cache.bump_generation()
-    holding, release = threading.Event(), threading.Event()
-
-    def other_worker():
-        with app.app_context(), cache._compute_lock("t:stale", 0):
-            holding.set()
-            release.wait(10)
-
-    t = threading.Thread(target=other_worker)
-    t.start()
-    try:
-        assert holding.wait(10)
-        # the lock is taken: the previous generation's value, at once, instead of waiting
-        assert cache.cached("t:stale", 60, lambda: 2, shared=True, stale=60) == 1
-    finally:
-        release.set()
-        t.join()
-    assert cache.cached("t:stale", 60, lambda: 3, shared=True, stale=60) == 3
 
 
 def test_healthz_is_degraded_not_down_without_redis_reply(app):

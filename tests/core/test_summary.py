@@ -1,0 +1,97 @@
+"""Summary rows kept by triggers: equal to a live count after ORM writes, raw SQL and an import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from portal.complaints import importer, stats, summary
+from portal.complaints.models import Complaint, Status
+from portal.extensions import db
+from tests.intake.conftest import SAMPLE, row, write_csv
+
+
+def _consistent():
+    db.session.flush()
+    stored = summary.stored_rows()
+    assert stored == summary.live_rows()
+    return stored
+
+
+def test_summary_follows_every_kind_of_write(app, make, tmp_path):
+    dpupr = make.opd("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", aliases=["Dinas PUPR"])
+    dinkes = make.opd("DINKES", "Dinas Kesehatan", aliases=["Dinkes"])
+    make.opd("DINDIKBUD", "Dinas Pendidikan dan Kebudayaan", aliases=["Dinas Pendidikan"])
+    make.opd("DISKOPUKM", "Dinas Koperasi dan UKM", aliases=["Diskop UKM"])
+    at = dt.datetime(2025, 3, 1, 20, 0, tzinfo=dt.UTC)  # 03:00 WIB on 2 March: counted on the WIB day
+    a = make.complaint(opd=dpupr, status="proses", submitted_at=at, rating=4,
+                       verified_at=at + dt.timedelta(days=1), first_followup_at=at + dt.timedelta(days=2))
+    b = make.complaint(opd=dinkes, submitted_at=at)
+    c = make.complaint(status="selesai", submitted_at=at - dt.timedelta(days=40))
+    db.session.commit()
+    rows = _consistent()
+    assert any(k[0] == dt.date(2025, 3, 2) for k in rows)
+
+    a.status = Status.SELESAI  # ORM updates: status, OPD, a date that moves the day
+    b.opd = dpupr
+    c.submitted_at = at + dt.timedelta(days=3)
+    db.session.commit()
+    _consistent()
+
+    db.session.delete(b)  # a delete
+    db.session.commit()
+    _consistent()
+
+    db.session.execute(sa.update(Complaint).where(Complaint.id == a.id).values(rating=1))  # bulk / raw SQL
+    db.session.execute(sa.text("UPDATE complaint SET status = 'arsip' WHERE id = :i"), {"i": c.id})
+    db.session.commit()
+    _consistent()
+
+    result = importer.import_file(SAMPLE)  # the importer's COPY / executemany and its UPDATEs
+    assert result.ok, result.errors
+    db.session.commit()
+    _consistent()
+    changed = write_csv(tmp_path / "again.csv", [row(ID_Laporan="5100231", Status="Arsip",
+                                                     Instansi_Tujuan="DINKES"),
+                                                 row(ID_Laporan="7000009", Instansi_Tujuan="DPUPR")])
+    result = importer.import_file(changed)
+    assert result.ok, result.errors
+    db.session.commit()
+    _consistent()
+
+    # the readers answer what the live queries answer
+    for start, end in ((None, None), (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+                       (dt.date(2025, 3, 2), dt.date(2025, 3, 2))):
+        assert summary.recap(start, end) == stats.recap(start, end)
+        assert summary.recap(start, end, [dpupr.id]) == stats.recap(start, end, [dpupr.id])
+        assert summary.recap_per_opd(start, end) == stats.recap_per_opd(start, end)
+
+
+def test_rebuild_command_restores_the_rows(app, make, runner):
+    make.complaint(status="proses")
+    make.complaint(status="selesai")
+    db.session.commit()
+    before = summary.stored_rows()
+    db.session.execute(sa.text("DELETE FROM complaint_summary"))
+    db.session.commit()
+    assert summary.stored_rows() == {}
+    out = runner.invoke(args=["stats", "rebuild"])
+    assert out.exit_code == 0, out.output
+    db.session.expire_all()
+    assert summary.stored_rows() == before
+    out = runner.invoke(args=["stats", "check"])
+    assert out.exit_code == 0 and "consistent" in out.output
+
+
+def test_dashboard_figures_come_from_the_summary(app, make, client, monkeypatch):
+    agency = make.opd(code="DKR")
+    make.complaint(opd=agency, status="selesai", submitted_at=dt.datetime(2025, 5, 5, 3, tzinfo=dt.UTC))
+    db.session.commit()
+    monkeypatch.setattr(stats, "recap", lambda *a, **kw: (_ for _ in ()).throw(AssertionError("live recap")))
+    monkeypatch.setattr(stats, "recap_per_opd", lambda *a, **kw: (_ for _ in ()).throw(AssertionError("live")))
+    assert client.get("/api/v1/stats?from=2025-01-01&to=2025-12-31").get_json()["selesai"] == 1
+    opd_rows = client.get("/api/v1/stats/opd?from=2025-01-01&to=2025-12-31").get_json()["opd"]
+    assert [r["selesai"] for r in opd_rows if r["code"] == "DKR"] == [1]
+    assert client.get("/?from=2025-01-01&to=2025-12-31").status_code == 200
+    assert client.get("/opd/DKR?from=2025-01-01&to=2025-12-31").status_code == 200
