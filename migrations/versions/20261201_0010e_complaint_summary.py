@@ -1,7 +1,7 @@
 """complaint summary rows kept by triggers (issue 19)
 
 Revision ID: 0010e
-Revises: 0009
+Revises: 0010a
 Create Date: 2026-12-01
 
 ``complaint_summary`` holds counts and the sums behind RTL/RV/RHP per WIB day × OPD × status × channel ×
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0010e'
-down_revision = '0009'
+down_revision = '0010a'
 branch_labels = None
 depends_on = None
 
