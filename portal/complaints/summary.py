@@ -51,6 +51,14 @@ class ComplaintSummary(db.Model):
     sum_rhp: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
 
 
+def _hidden_sql(r: str) -> str:
+    """SQL of ``public_stats._hidden`` on row alias ``r`` (``r.`` may be empty): confidential or not
+    yet published. Such complaints are summed under the unknown channel and category, so public
+    breakdowns never place them (docs/PRIVACY.md)."""
+    return (f"({r}is_confidential OR {r}status IN ('belum_terverifikasi') OR "
+            f"({r}status IN ('tunda', 'arsip') AND {r}verified_at IS NULL AND {r}dispatched_at IS NULL))")
+
+
 # --- the SQL of one complaint row's contribution, per dialect -----------------------------------
 
 def _sqlite_exprs(r: str) -> list[str]:
@@ -60,7 +68,8 @@ def _sqlite_exprs(r: str) -> list[str]:
 
     return [
         f"date({r}.submitted_at, '+7 hours')", f"COALESCE({r}.opd_id, 0)", f"{r}.status",
-        f"COALESCE({r}.channel, '')", f"COALESCE({r}.category_id, 0)", "1",
+        f"CASE WHEN {_hidden_sql(r + '.')} THEN '' ELSE COALESCE({r}.channel, '') END",
+        f"CASE WHEN {_hidden_sql(r + '.')} THEN 0 ELSE COALESCE({r}.category_id, 0) END", "1",
         f"({r}.first_followup_at IS NOT NULL)", days("first_followup_at"),
         f"({r}.verified_at IS NOT NULL)", days("verified_at"),
         f"({r}.rating IS NOT NULL)", f"COALESCE({r}.rating, 0)",
@@ -96,7 +105,8 @@ def _pg_select(table: str, sign: int) -> str:
     days = "EXTRACT(EPOCH FROM ({b} - submitted_at)) / 86400.0"
     return (
         "SELECT (submitted_at + interval '7 hours')::date, COALESCE(opd_id, 0), status::text, "
-        "COALESCE(channel::text, ''), COALESCE(category_id, 0), "
+        f"CASE WHEN {_hidden_sql('')} THEN '' ELSE COALESCE(channel::text, '') END, "
+        f"CASE WHEN {_hidden_sql('')} THEN 0 ELSE COALESCE(category_id, 0) END, "
         f"{sign} * count(*), {sign} * count(first_followup_at), "
         f"{sign} * COALESCE(sum({days.format(b='first_followup_at')}), 0), "
         f"{sign} * count(verified_at), {sign} * COALESCE(sum({days.format(b='verified_at')}), 0), "
@@ -255,8 +265,11 @@ def by_channel(start=None, end=None, opd_ids=None) -> list[dict[str, Any]]:
     t = ComplaintSummary.__table__
     q = sa.select(t.c.channel, sa.func.sum(t.c.n), _done(t)).where(*_where(start, end, opd_ids)).group_by(t.c.channel)
     found = {ch: (int(n or 0), int(d or 0)) for ch, n, d in db.session.execute(q)}
-    return [{"key": ch.value, "label": ch.label, "count": found.get(ch.value, (0, 0))[0],
+    rows = [{"key": ch.value, "label": ch.label, "count": found.get(ch.value, (0, 0))[0],
              "ditindaklanjuti": found.get(ch.value, (0, 0))[1]} for ch in Channel]
+    if found.get("", (0, 0))[0]:  # hidden complaints (and any without a channel): never placed
+        rows.append({"key": "", "label": "Tidak dirinci", "count": found[""][0], "ditindaklanjuti": found[""][1]})
+    return rows
 
 
 def by_category(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[str, Any]]:

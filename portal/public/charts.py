@@ -17,7 +17,7 @@ SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; 
 
 
 @functools.cache
-def _pygal():
+def _pygal():  # also used by the report charts
     """pygal, imported once, without the import hook it adds to ``sys.meta_path``.
 
     pygal registers a ``PluginImportFixer`` for its optional map plugins; it makes every later

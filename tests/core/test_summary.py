@@ -6,10 +6,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from portal.complaints import importer, stats, summary
+from portal.complaints import stats, summary
+from portal.complaints.importing import importer
 from portal.complaints.models import Complaint, Status
 from portal.extensions import db
-from tests.intake.conftest import SAMPLE, row, write_csv
+from tests.complaints.importing.conftest import SAMPLE, row, write_csv
 
 
 def _consistent():

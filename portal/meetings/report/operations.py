@@ -153,7 +153,9 @@ CHART_NAMES = ("saluran", "bulanan", "opd")
 
 def chart_svg(figures: dict[str, Any], name: str) -> str:
     """An SVG chart (pygal, no JavaScript) of the figures; ``KeyError`` for an unknown name."""
-    import pygal
+    from portal.public.charts import _pygal
+
+    pygal = _pygal()  # without the import hook pygal adds to sys.meta_path
     from pygal.style import Style
 
     style = Style(background="white", plot_background="white", font_family="DejaVu Sans, sans-serif",
