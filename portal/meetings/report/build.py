@@ -7,7 +7,10 @@ meeting's own sections (agenda, attendance, decisions, action items …).
 
 Definitions that DOMAIN.md leaves open, fixed here so the report explains itself:
 
-- Quarters (Tabel 2) are consecutive three-month blocks from the start of the reporting period.
+- Quarters (Tabel 2) are calendar quarters (TW I January–March … TW IV October–December), as
+  seed 004 writes "TW I 2024"; a period that cuts a quarter shows the part inside the period.
+- The comparison column is the previous period of the same kind: the previous calendar semester
+  (quarter, year) for a whole semester (quarter, year), otherwise the same length just before.
 - *Faster / on time / slower than the norm*: a finished complaint is on time when it finished on
   its due day (start + norm in working days), faster before it, slower after it.
 - *Over 60 days*: finished more than 60 calendar days after submission, or still unfinished
@@ -102,8 +105,36 @@ def _pct(part: int, whole: int) -> float:
     return round(part * 100.0 / whole, 1) if whole else 0.0
 
 
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    """(year, TW) of a date: TW I is January–March … TW IV October–December."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of calendar quarter TW ``quarter`` of ``year``."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1–4, got {quarter}")
+    first_month = 3 * (quarter - 1) + 1
+    last_month = first_month + 2
+    return dt.date(year, first_month, 1), dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of the same length that ends the day before ``start``."""
+    """The period compared with ``start..end``: the previous semester, quarter or year when the
+    period is a whole one of those (same span a year earlier for a partial year such as the annual
+    evaluation's 1 January–30 November), else the same number of days just before ``start``."""
+    from portal.meetings.services import previous_semester, semester_of
+
+    if (start, end) == semester_of(start):
+        return previous_semester(start)
+    year, q = quarter_of(start)
+    if (start, end) == quarter_range(year, q):
+        return quarter_range(year - 1, 4) if q == 1 else quarter_range(year, q - 1)
+    if start == dt.date(start.year, 1, 1) and end.year == start.year:
+        return dt.date(start.year - 1, 1, 1), end.replace(year=start.year - 1)
     prev_end = start - dt.timedelta(days=1)
     return prev_end - (end - start), prev_end
 
@@ -120,9 +151,16 @@ def month_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]
 
 
 def quarter_blocks(start: dt.date, end: dt.date) -> list[list[tuple[dt.date, dt.date]]]:
-    """Month segments grouped three by three from the period's start."""
-    months = month_segments(start, end)
-    return [months[i:i + 3] for i in range(0, len(months), 3)]
+    """Month segments grouped by calendar quarter (TW I Jan–Mar … TW IV Oct–Dec)."""
+    out: list[list[tuple[dt.date, dt.date]]] = []
+    last: tuple[int, int] | None = None
+    for seg in month_segments(start, end):
+        key = quarter_of(seg[0])
+        if key != last:
+            out.append([])
+            last = key
+        out[-1].append(seg)
+    return out
 
 
 def _in_period(start: dt.date, end: dt.date) -> list:
@@ -197,8 +235,10 @@ def quarters(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
         q_start, q_end = months[0][0], months[-1][1]
         cats = category_handling(q_start, q_end)
         totals = {k: sum(c[k] for c in cats) for k in ("n", "faster", "on_time", "slower")}
+        year, tw = quarter_of(q_start)
         out.append({
-            "no": i, "start": _iso(q_start), "end": _iso(q_end),
+            "no": i, "year": year, "tw": tw, "label": f"TW {ROMAN[tw]} {year}",
+            "start": _iso(q_start), "end": _iso(q_end),
             "months": [monthly_summary(s, e) for s, e in months],
             "summary": monthly_summary(q_start, q_end),
             "categories": cats,
