@@ -18,6 +18,7 @@ from portal.complaints.models import (
     ComplaintEvent,
     ComplaintType,
     FollowUp,
+    PostponeReason,
     Status,
 )
 from portal.core.db import utcnow
@@ -216,12 +217,14 @@ def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
     complaint.finished_at = utcnow()
 
 
-def postpone(complaint: Complaint, actor: User, reason: str) -> None:
-    """Tunda: e.g. incomplete files, waiting for the reporter."""
+def postpone(complaint: Complaint, actor: User, reason: str,
+             kind: PostponeReason = PostponeReason.LAINNYA) -> None:
+    """Tunda: e.g. incomplete files, waiting for the reporter; ``kind`` is the structured reason."""
     if not reason.strip():
         raise TransitionError(_("alasan penundaan wajib diisi"))
-    _set_status(complaint, S.TUNDA, actor, note=reason.strip())
+    _set_status(complaint, S.TUNDA, actor, note=reason.strip(), changes={"postpone_reason": kind.value})
     complaint.status_reason = reason.strip()
+    complaint.postpone_reason = kind
 
 
 def archive(complaint: Complaint, actor: User, reason: str,

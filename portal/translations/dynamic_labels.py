@@ -61,3 +61,4 @@ N_('Tindak lanjut OPD')  # portal.complaints.redaction._EVENT_LABELS
 N_('Tunda')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Undangan terkirim')  # portal.meetings.models.MeetingStatus
 N_('Website')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Tanggapan pelapor diterima')  # portal.admin.workspace.routes.EVENT_LABELS

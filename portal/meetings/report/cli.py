@@ -49,6 +49,62 @@ def rakor(meeting_id: int, out: Path) -> None:
     click.echo(f"Wrote {out} ({len(data) // 1024} KB; {state})")
 
 
+def _day(value: str, name: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        click.echo(f"Error: {name} must be a date YYYY-MM-DD, got {value!r}", err=True)
+        sys.exit(1)
+
+
+def opd_ids_for(code: str) -> list[int] | None:
+    """The OPD with ``code`` and its units, or ``None`` when there is no such OPD."""
+    import sqlalchemy as sa
+
+    from portal.core.models import OPD
+
+    opd = db.session.scalar(sa.select(OPD).where(sa.func.lower(OPD.code) == code.strip().lower()))
+    if opd is None:
+        return None
+    ids, todo = [], [opd]
+    while todo:
+        cur = todo.pop()
+        ids.append(cur.id)
+        todo.extend(cur.units)
+    return ids
+
+
+@report_cli.command("indicators")
+@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD (Tanggal Laporan, WIB).")
+@click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD (inclusive).")
+@click.option("--opd", "opd_code", default=None, help="Only this OPD (and its units).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON keyed by the roadmap numbering.")
+def indicators(start: str, end: str, opd_code: str | None, as_json: bool) -> None:
+    """The monitoring indicators of seed 001 §3.5 ("1.1" … "23") for a period."""
+    import json
+
+    from portal.complaints import indicators as ind
+
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if last < first:
+        click.echo("Error: --to is before --from", err=True)
+        sys.exit(1)
+    ids = None
+    if opd_code:
+        ids = opd_ids_for(opd_code)
+        if ids is None:
+            click.echo(f"Error: no OPD with code {opd_code!r}", err=True)
+            sys.exit(1)
+    values = ind.numbered(ind.monitoring(first, last, ids))
+    if as_json:
+        click.echo(json.dumps(values, ensure_ascii=False))
+        return
+    for key, label, _digits in ind.LABELS:
+        click.echo(f"{key:>4}  {label}: {values[key] if values[key] is not None else '–'}")
+
+
 def register(app: Flask) -> None:
     """Add the ``report`` commands to ``app.cli``."""
     app.cli.add_command(report_cli)
