@@ -13,8 +13,7 @@ Definitions that DOMAIN.md leaves open, fixed here so the report explains itself
   (quarter, year) for a whole semester (quarter, year), otherwise the same length just before.
 - *Faster / on time / slower than the norm*: a finished complaint is on time when it finished on
   its due day (start + norm in working days), faster before it, slower after it.
-- *Over 60 days*: finished more than 60 calendar days after submission, or still unfinished
-  more than 60 days after submission at the end of the period.
+- *Over 60 days* (indicator 16) counts working days: see :mod:`portal.complaints.indicators`.
 - KemenPANRB indicators are met when: the SK team decree is at most a year old at the period's
   end; a current liaison signed in within 30 days before the period's end (or since); the OPD's
   %TL reaches the 90 % target; at least 90 % of finished complaints finished by their due date;
@@ -35,7 +34,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from portal.complaints import stats
-from portal.complaints.models import Category, Channel, Complaint, ComplaintEvent, Gender, Reporter, Status
+from portal.complaints.models import Category, Channel, Complaint, Status
 from portal.core.models import OPD, Liaison, User
 from portal.core.timeutil import date_start_utc
 from portal.extensions import db
@@ -45,7 +44,6 @@ TARGET_PERSEN_TL = 90.0
 TARGET_ON_TIME = 90.0
 SK_MAX_AGE_DAYS = 365
 LOGIN_WINDOW_DAYS = 30
-OVER_DAYS = 60
 
 #: roadmap §3.5 channel groups (1.1–1.4) plus social media, which LAPOR! also receives
 CHANNEL_GROUPS = [
@@ -248,98 +246,42 @@ def quarters(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 
 
 def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The monthly monitoring indicators of roadmap §3.5, over the whole period."""
+    """The monitoring indicators of roadmap §3.5 over the whole period.
+
+    ``numbered`` holds them keyed "1.1" … "23" (:mod:`portal.complaints.indicators`, the one
+    source); the named keys below are kept for the charts and the comparison.
+    """
+    from portal.complaints import indicators as monitoring
+
     c = Complaint
     period = _in_period(start, end)
-    end_at = _end_instant(end)
-    open_statuses = (Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES)
-    over = sa.or_(
-        sa.and_(c.finished_at.is_not(None), stats.days_between(c.submitted_at, c.finished_at) > OVER_DAYS),
-        sa.and_(c.status.in_(open_statuses), c.submitted_at < end_at - dt.timedelta(days=OVER_DAYS)),
-    )
     late = late_days(c.finished_at, c.due_date)
-
-    def count_if(cond) -> Any:
-        return sa.func.sum(sa.case((cond, 1), else_=0))
-
-    row = db.session.execute(sa.select(
-        sa.func.count().label("received"),
-        sa.func.count(c.verified_at).label("verified"),
-        sa.func.count(c.dispatched_at).label("dispatched"),
-        sa.func.count(c.first_followup_at).label("responded"),
-        count_if(c.status == Status.BELUM_DITINDAKLANJUTI).label("at_agency"),
-        count_if(c.status == Status.PROSES).label("in_followup"),
-        count_if(c.status == Status.SELESAI).label("finished"),
-        count_if(c.status.in_(open_statuses)).label("unfinished"),
-        count_if(c.status == Status.TUNDA).label("postponed"),
-        count_if(c.status == Status.ARSIP).label("archived"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.verified_at)).label("t_verify"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.dispatched_at)).label("t_dispatch"),
-        sa.func.avg(stats.days_between(c.dispatched_at, c.first_followup_at)).label("t_respond"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.first_followup_at)).label("t_followup"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.finished_at)).label("t_finish"),
-        count_if(over).label("over_60"),
-        sa.func.avg(c.rating).label("rating"),
-        sa.func.count(c.rating).label("n_rating"),
-        count_if(sa.and_(c.status == Status.SELESAI, late <= 0.0)).label("finished_on_time"),
-    ).where(*period)).one()
-
+    values = monitoring.monitoring(start, end, today=end)
+    on_time = db.session.scalar(sa.select(sa.func.count()).where(
+        *period, c.status == Status.SELESAI, c.finished_at.is_not(None), c.due_date.is_not(None), late <= 0.0)) or 0
     channels = dict(db.session.execute(
         sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).all())
     by_channel = [{"channel": ch.value, "label": ch.label, "n": int(channels.get(ch, 0))} for ch in Channel]
     groups = [{"key": key, "label": label, "n": sum(int(channels.get(ch, 0)) for ch in chs)}
               for key, label, chs in CHANNEL_GROUPS]
-
-    r = Reporter
-    rep = db.session.execute(
-        sa.select(count_if(r.gender == Gender.L), count_if(r.gender == Gender.P),
-                  count_if(r.has_disability.is_(True)), sa.func.count())
-        .select_from(c).join(r, r.complaint_id == c.id).where(*period)
-    ).one()
-
-    reopened = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(ComplaintEvent.complaint_id)))
-        .select_from(c).join(ComplaintEvent, ComplaintEvent.complaint_id == c.id)
-        .where(*period, ComplaintEvent.kind.in_(("reopened", "reporter_reply")))
-    ) or 0
-
-    cat_rows = db.session.execute(
-        sa.select(c.category_id, sa.func.count()).where(*period).group_by(c.category_id)).all()
-    paths = _category_paths({cid for cid, _n in cat_rows if cid})
-    per_category = sorted(({"category": paths.get(cid, "Tanpa kategori"), "n": int(n)} for cid, n in cat_rows),
-                          key=lambda x: (-x["n"], x["category"]))
-    top = next((x for x in per_category if x["category"] != "Tanpa kategori"), None)
-
-    m = row._mapping
-    finished = int(m["finished"] or 0)
+    per_category = [{"category": k, "n": n} for k, n in values["22"].items()]
+    top = values["23"]
+    finished = values["8"]
     return {
+        "numbered": monitoring.numbered(values),
+        "n": values["n"],
+        "labels": [[k, label, digits] for k, label, digits in monitoring.LABELS],
         "by_channel": by_channel,
         "channel_groups": groups,
-        "received": int(m["received"] or 0),
-        "verified": int(m["verified"] or 0),
-        "dispatched": int(m["dispatched"] or 0),
-        "responded": int(m["responded"] or 0),
-        "at_agency": int(m["at_agency"] or 0),
-        "in_followup": int(m["in_followup"] or 0),
+        "received": values["2"],
         "finished": finished,
-        "unfinished": int(m["unfinished"] or 0),
-        "postponed": int(m["postponed"] or 0),
-        "archived": int(m["archived"] or 0),
-        "reopened": int(reopened),
-        "mean_days": {"verify": _avg(m["t_verify"]), "dispatch": _avg(m["t_dispatch"]),
-                      "respond": _avg(m["t_respond"]), "followup": _avg(m["t_followup"]),
-                      "finish": _avg(m["t_finish"])},
-        "over_60": int(m["over_60"] or 0),
-        "finished_on_time": int(m["finished_on_time"] or 0),
-        "finished_on_time_pct": _pct(int(m["finished_on_time"] or 0), finished),
-        "reporters": {"male": int(rep[0] or 0), "female": int(rep[1] or 0), "disability": int(rep[2] or 0),
-                      "with_data": int(rep[3] or 0)},
-        "rating_mean": _avg(m["rating"], 2),
-        "n_rating": int(m["n_rating"] or 0),
-        #: LAPOR! does not record a separate rating of the solution's accuracy
-        "rating_accuracy_mean": None,
+        "over_60": values["16"],
+        "finished_on_time": int(on_time),
+        "finished_on_time_pct": _pct(int(on_time), finished),
+        "rating_mean": values["20"],
+        "n_rating": values["n"]["20"],
         "per_category": per_category,
-        "top_category": top,
+        "top_category": {"category": top, "n": values["22"][top]} if top else None,
     }
 
 
@@ -412,9 +354,12 @@ KEY_FIGURES = [
 
 
 def key_figures(province: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
+    """The compared figures; a mean over no data is ``None`` (printed "–", never 0,00)."""
     return {"received": ind["received"], "total": province["total"], "selesai": province["selesai"],
-            "persen_tl": province["persen_tl"], "rtl_hari": province["rtl_hari"],
-            "rv_hari": province["rv_hari"], "rhp": province["rhp"],
+            "persen_tl": province["persen_tl"] if province["total"] else None,
+            "rtl_hari": province["rtl_hari"] if province["n_rtl"] else None,
+            "rv_hari": province["rv_hari"] if province["n_rv"] else None,
+            "rhp": province["rhp"] if province["n_rhp"] else None,
             "finished_on_time_pct": ind["finished_on_time_pct"], "over_60": ind["over_60"]}
 
 

@@ -77,20 +77,24 @@ def test_quarter_and_previous_period_rules():
 
 def test_monitoring_indicators(figures):
     ind = figures["indicators"]
-    assert ind["received"] == 8
-    assert ind["verified"] == 7 and ind["dispatched"] == 5 and ind["responded"] == 4
-    assert ind["finished"] == 3 and ind["unfinished"] == 3 and ind["postponed"] == 1 and ind["archived"] == 1
-    assert ind["reporters"] == {"male": 3, "female": 2, "disability": 1, "with_data": 8}
+    nv = ind["numbered"]
+    assert nv["2"] == ind["received"] == 8
+    assert (nv["3"], nv["4"], nv["5"]) == (7, 5, 4)
+    # unfinished counts Tunda (Belum Terverifikasi, Belum Ditindaklanjuti, Proses, Tunda)
+    assert nv["8"] == 3 and nv["9"] == 4
+    # the Tunda complaint has no structured reason: not a postponement for incomplete files
+    assert nv["10"] == 0 and nv["11"] == 0
+    assert (nv["17"], nv["18"], nv["19"]) == (3, 2, 1)
     groups = {g["key"]: g["n"] for g in ind["channel_groups"]}
     assert sum(groups.values()) == 8
-    assert groups["web_app"] == 2 and groups["sms"] == 2 and groups["tatap_muka"] == 2
-    assert groups["telepon_surat_email"] == 2
-    assert ind["rating_mean"] == 4.0  # 5, 4, 3
-    # finished after 20 days is not over 60; still open 6 Oct is (period ends 28 Feb); 5 Jan is not
-    assert ind["over_60"] == 1
+    assert (nv["1.1"], nv["1.2"], nv["1.3"], nv["1.4"]) == (2, 2, 2, 2)
+    assert nv["20"] == 4.0  # 5, 4, 3
+    assert nv["21"] is None  # nobody rated the solution
+    # still open 6 Oct (Proses) and 3 Nov (Tunda) are over 60 working days on 28 Feb; 5 Jan is not
+    assert nv["16"] == ind["over_60"] == 2
     # 3 each: a tie goes to the first name
     assert ind["top_category"] == {"category": "Infrastruktur > Jalan", "n": 3}
-    assert ind["mean_days"]["finish"] == round((3 + 20 + 10) / 3, 1)
+    assert nv["15"] == round((3 + 20 + 10) / 3, 1)
 
 
 def test_kemenpanrb_indicators_per_opd(figures):
