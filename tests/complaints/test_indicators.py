@@ -161,3 +161,65 @@ def test_postpone_records_the_structured_reason(world):
     # resumed, yet it was postponed for incomplete files: indicator 10 still counts it
     assert c6.postpone_reason == PostponeReason.BERKAS_BELUM_LENGKAP
     assert ind.monitoring(*H1, today=dt.date(2026, 1, 1))["10"] == 2
+
+
+def test_indicator_page_and_downloads(client, world, make, login_as):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    login_as(make.user("pimpinan"))
+    page = client.get("/rapat/indikator?dari=2025-01&sampai=2025-06")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Jumlah aduan yang ditunda karena berkas belum lengkap" in html and "Jan 2025" in html
+    assert "Jun 2025" in html and "Jul 2025" not in html
+    dinkes = client.get("/rapat/indikator?dari=2025-01&sampai=2025-06&opd=DINKES").get_data(as_text=True)
+    assert "Dinas Kesehatan" in dinkes
+
+    body = client.get("/rapat/indikator.csv?dari=2025-01&sampai=2025-06").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == ["No.", "Indikator", "Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025", "Mei 2025", "Jun 2025",
+                       "Periode"]
+    by_no = {r[0]: r for r in rows[1:] if r[0] != "22"}
+    assert by_no["2"][2:] == ["3", "2", "1", "0", "1", "1", "8"]
+    assert by_no["21"][-1] == "5.0" and by_no["21"][3] == "–"  # February: nobody rated a solution
+    assert by_no["23"][-1] == "Infrastruktur > Jalan"
+
+    xlsx = client.get("/rapat/indikator.xlsx?dari=2025-01&sampai=2025-06&opd=DPUPR")
+    ws = load_workbook(io.BytesIO(xlsx.data)).active
+    values = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] != "22"}
+    assert values["2"][-1] == 3 and values["10"][-1] == 1 and values["20"][-1] == "–"
+
+
+def test_indicator_page_is_not_for_opd_users(client, world, make, login_as):
+    login_as(make.user("opd", opd=world["dinkes"]))
+    assert client.get("/rapat/indikator").status_code == 403
+    assert client.get("/rapat/indikator.csv").status_code == 403
+
+
+def test_csv_cells_cannot_become_formulas(make):
+    from portal.meetings.report.indicator_routes import safe_cell
+
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell("@x") == "'@x"
+    assert safe_cell("-1") == "'-1" and safe_cell(5) == 5 and safe_cell("Jalan") == "Jalan"
+
+
+def test_import_reads_rating_solusi(make, tmp_path):
+    from portal.complaints.importing.importer import import_file
+    from tests.complaints.importing.conftest import HEADER, row, write_csv
+
+    header = [*HEADER, "Rating Solusi"]
+    ok = write_csv(tmp_path / "a.csv", [{**row(ID_Laporan="8100001"), "Rating Solusi": "4"},
+                                        row(ID_Laporan="8100002")], header=header)
+    result = import_file(ok)
+    assert result.ok, result.errors
+    db.session.commit()
+    from portal.complaints.models import Complaint
+
+    got = {c.tracking_no: c.solution_rating for c in db.session.scalars(db.select(Complaint))}
+    assert got == {"8100001": 4, "8100002": None}
+    bad = write_csv(tmp_path / "b.csv", [{**row(ID_Laporan="8100003"), "Rating Solusi": "0"}], header=header)
+    result = import_file(bad)
+    assert not result.ok and "Rating Solusi harus 1–5" in result.errors[0].message
