@@ -49,6 +49,49 @@ def rakor(meeting_id: int, out: Path) -> None:
     click.echo(f"Wrote {out} ({len(data) // 1024} KB; {state})")
 
 
+def _write_periodic(kind_value: str, year: int, quarter: int, out: Path) -> None:
+    from portal.meetings.report import periodic
+    from portal.meetings.report.models import PeriodicKind
+    from portal.meetings.report.operations import ReportError
+
+    kind = PeriodicKind(kind_value)
+    if not out.parent.is_dir():
+        click.echo(f"Error: directory {out.parent} does not exist", err=True)
+        sys.exit(1)
+    if kind == PeriodicKind.QUARTERLY and quarter not in (1, 2, 3, 4):
+        click.echo("Error: --quarter must be 1, 2, 3 or 4", err=True)
+        sys.exit(1)
+    rep = periodic.find(kind, year, quarter)
+    try:
+        data = periodic.pdf_for(rep, kind, year, quarter)
+    except ReportError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    state = (f"{rep.status.value}, figures frozen, data hash {rep.data_hash[:12]}…" if rep is not None
+             and rep.is_frozen else "draft, compiled from current data")
+    out.write_bytes(data)
+    start, end = periodic.period_of(kind, year, quarter)
+    click.echo(f"Wrote {out} ({len(data) // 1024} KB; {start.isoformat()}–{end.isoformat()}; {state})")
+
+
+@report_cli.command("quarterly")
+@click.option("--year", required=True, type=int)
+@click.option("--quarter", required=True, type=int, help="Calendar quarter TW 1–4 (TW I is January–March).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def quarterly(year: int, quarter: int, out: Path) -> None:
+    """Compile the quarterly report (Tabel 2) of calendar quarter TW QUARTER as a PDF."""
+    _write_periodic("quarterly", year, quarter, out)
+
+
+@report_cli.command("annual")
+@click.option("--year", required=True, type=int)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def annual(year: int, out: Path) -> None:
+    """Compile the annual evaluation (1 January–30 November, to the Inspektorat) as a PDF."""
+    _write_periodic("annual", year, 0, out)
+
+
 def _day(value: str, name: str):
     import datetime as dt
 
