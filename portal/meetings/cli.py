@@ -36,7 +36,8 @@ def _date(value: str | None, name: str) -> dt.date | None:
 @meeting_cli.command("create")
 @click.option("--title", required=True, help="Title, e.g. 'Rakor Pengelolaan SP4N-LAPOR! Semester I 2025'.")
 @click.option("--date", "day", required=True, help="Meeting day, YYYY-MM-DD.")
-@click.option("--from", "period_from", default=None, help="Reporting period start (default: the last whole calendar semester before).")
+@click.option("--from", "period_from", default=None,
+              help="Reporting period start (default: the last whole calendar semester before).")
 @click.option("--to", "period_to", default=None, help="Reporting period end.")
 def create(title: str, day: str, period_from: str | None, period_to: str | None) -> None:
     """Plan a rakor (default agenda, carry-over of open actions) and print its id."""

@@ -16,30 +16,35 @@ N_('Belum Ditindaklanjuti')  # portal.complaints.models.STATUS_LABELS, portal.co
 N_('Belum Terverifikasi')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Belum dikerjakan')  # portal.meetings.models.ActionStatus
 N_('Belum menjawab')  # portal.meetings.models.Rsvp
+N_('Berkas belum lengkap')  # portal.complaints.models.PostponeReason
 N_('Daring')  # portal.meetings.models.MeetingMode
-N_('Data pribadi pelapor dibuka')  # portal.admin.routes.EVENT_LABELS
+N_('Data pribadi pelapor dibuka')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dibatalkan')  # portal.meetings.models.ActionStatus
-N_('Dibuka kembali')  # portal.admin.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
-N_('Didisposisikan')  # portal.admin.routes.EVENT_LABELS
+N_('Dibuka kembali')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
+N_('Didisposisikan')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Didisposisikan ke OPD')  # portal.complaints.redaction._EVENT_LABELS
-N_('Diimpor dari LAPOR!')  # portal.admin.routes.EVENT_LABELS
-N_('Dikembalikan OPD (bukan kewenangan)')  # portal.admin.routes.EVENT_LABELS
+N_('Diimpor dari LAPOR!')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Dikembalikan OPD (bukan kewenangan)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dikembalikan ke admin (bukan kewenangan)')  # portal.complaints.redaction._EVENT_LABELS
-N_('Diperbarui')  # portal.admin.routes.EVENT_LABELS
-N_('Disetujui')  # portal.meetings.report_models.ReportStatus
-N_('Diterbitkan')  # portal.meetings.report_models.ReportStatus
-N_('Diverifikasi')  # portal.admin.routes.EVENT_LABELS
+N_('Diperbarui')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Disetujui')  # portal.meetings.report.models.ReportStatus
+N_('Diterbitkan')  # portal.meetings.report.models.ReportStatus
+N_('Diverifikasi')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diwakilkan')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
-N_('Draf')  # portal.meetings.models.MinutesStatus, portal.meetings.report_models.ReportStatus
-N_('Email')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Draf')  # portal.meetings.models.MinutesStatus, portal.meetings.report.models.ReportStatus
+N_('Email')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel, portal.complaints.models.ReplyChannel
+N_('Evaluasi Tahunan')  # portal.meetings.report.models.PeriodicKind
 N_('Final')  # portal.meetings.models.MinutesStatus
 N_('Hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Hybrid')  # portal.meetings.models.MeetingMode
-N_('Laporan dibuat')  # portal.admin.routes.EVENT_LABELS
+N_('Lainnya')  # portal.complaints.models.PostponeReason, portal.complaints.models.ReplyChannel
+N_('Laporan Triwulan')  # portal.meetings.report.models.PeriodicKind
+N_('Laporan dibuat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Laporan diterima')  # portal.complaints.redaction._EVENT_LABELS
 N_('Laporan diverifikasi')  # portal.complaints.redaction._EVENT_LABELS
 N_('Media Sosial')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
-N_('Melewati tenggat')  # portal.admin.routes.EVENT_LABELS
+N_('Melewati tenggat')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Menunggu jawaban pelapor')  # portal.complaints.models.PostponeReason
 N_('Pengaduan')  # portal.complaints.models.ComplaintType
 N_('Permintaan Informasi')  # portal.complaints.models.ComplaintType
 N_('Proses')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
@@ -47,18 +52,18 @@ N_('Rencana')  # portal.meetings.models.MeetingStatus
 N_('SMS')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Sedang dikerjakan')  # portal.meetings.models.ActionStatus
 N_('Selesai')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status, portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
-N_('Selesai otomatis (10 hari kerja tanpa tanggapan)')  # portal.admin.routes.EVENT_LABELS
+N_('Selesai otomatis (10 hari kerja tanpa tanggapan)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Status berubah')  # portal.complaints.redaction._EVENT_LABELS
-N_('Status diubah')  # portal.admin.routes.EVENT_LABELS
-N_('Surat')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Status diubah')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Surat')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel, portal.complaints.models.ReplyChannel
+N_('Tanggapan pelapor diterima')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Tatap Muka')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
-N_('Tatap muka')  # portal.meetings.models.MeetingMode
-N_('Telepon')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Tatap muka')  # portal.complaints.models.ReplyChannel, portal.meetings.models.MeetingMode
+N_('Telepon')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel, portal.complaints.models.ReplyChannel
 N_('Terlaksana')  # portal.meetings.models.MeetingStatus
 N_('Tidak hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
-N_('Tindak lanjut')  # portal.admin.routes.EVENT_LABELS
+N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Tindak lanjut OPD')  # portal.complaints.redaction._EVENT_LABELS
 N_('Tunda')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Undangan terkirim')  # portal.meetings.models.MeetingStatus
 N_('Website')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
-N_('Tanggapan pelapor diterima')  # portal.admin.workspace.routes.EVENT_LABELS

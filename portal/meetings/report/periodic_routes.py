@@ -14,7 +14,7 @@ from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings import bp
 from portal.meetings.report import build, periodic
-from portal.meetings.report.models import PeriodicKind, PeriodicReport, ReportStatus
+from portal.meetings.report.models import WRITTEN_SECTIONS, PeriodicKind, PeriodicReport, ReportStatus
 from portal.meetings.report.operations import ReportError, chart_data_uri, markdown_html, may_approve
 from portal.meetings.report.routes import READERS, ConfirmForm, WrittenForm
 
@@ -74,8 +74,7 @@ def periodic_view(slug: str, year: int, quarter: int):
             flash("Bagian tertulis laporan disimpan.", "success")
             return htmx_redirect("meetings.periodic_view", slug=slug, year=year, quarter=quarter)
     f = periodic.figures_for(rep) if rep is not None else periodic.compile_periodic(kind, year, quarter)
-    written = rep.written() if rep is not None else {k: "" for k in ("analysis_delay", "analysis_themes",
-                                                                     "improvement_plan")}
+    written = rep.written() if rep is not None else dict.fromkeys(WRITTEN_SECTIONS, "")
     charts = {name: chart_data_uri(f, name) for name in ("saluran", "bulanan", "opd")}
     return render("meetings/report/periodic.html", slug=slug, year=year, quarter=quarter, rep=rep, f=f, m={},
                   form=form, confirm=ConfirmForm(), written={k: markdown_html(v) for k, v in written.items()},
