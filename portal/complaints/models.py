@@ -82,6 +82,34 @@ class Gender(enum.StrEnum):
     P = "P"  #: perempuan
 
 
+class PostponeReason(enum.StrEnum):
+    """Why a complaint is postponed (Tunda); monitoring indicator 10 counts incomplete files only."""
+
+    BERKAS_BELUM_LENGKAP = "berkas_belum_lengkap"  #: the reporter's files are incomplete
+    MENUNGGU_PELAPOR = "menunggu_pelapor"  #: waiting for the reporter's answer
+    LAINNYA = "lainnya"
+
+    @property
+    def label(self) -> str:
+        return {"berkas_belum_lengkap": "Berkas belum lengkap", "menunggu_pelapor": "Menunggu jawaban pelapor",
+                "lainnya": "Lainnya"}[self.value]
+
+
+class ReplyChannel(enum.StrEnum):
+    """How a reporter's reply reached staff outside LAPOR! (monitoring indicator 11)."""
+
+    TELEPON = "telepon"
+    SURAT = "surat"
+    EMAIL = "email"
+    TATAP_MUKA = "tatap_muka"
+    LAINNYA = "lainnya"
+
+    @property
+    def label(self) -> str:
+        return {"telepon": "Telepon", "surat": "Surat", "email": "Email", "tatap_muka": "Tatap muka",
+                "lainnya": "Lainnya"}[self.value]
+
+
 #: completion norms in working days (seed 004)
 NORMS = (5, 14, 60)
 DEFAULT_NORM = 14
@@ -162,6 +190,8 @@ class Complaint(db.Model):
                  postgresql_ops={"title": "gin_trgm_ops", "text": "gin_trgm_ops", "location": "gin_trgm_ops"},
                  postgresql_where=sa.text(OPEN_SQL), sqlite_where=sa.text("0")),
         sa.CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
+        sa.CheckConstraint("solution_rating IS NULL OR (solution_rating BETWEEN 1 AND 5)",
+                           name="solution_rating_range"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -200,6 +230,12 @@ class Complaint(db.Model):
     finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
     #: the reporter's rating, 1–5
     rating: orm.Mapped[int | None] = orm.mapped_column(sa.SmallInteger, nullable=True)
+    #: the reporter's rating of the solution's accuracy, 1–5 (import column ``Rating Solusi``)
+    solution_rating: orm.Mapped[int | None] = orm.mapped_column(sa.SmallInteger, nullable=True)
+    #: the structured reason of the latest postponement (kept after it resumes)
+    postpone_reason: orm.Mapped[PostponeReason | None] = orm.mapped_column(
+        str_enum(PostponeReason, 32), nullable=True
+    )
     #: completion norm in working days: 5, 14 or 60
     norm_days: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False, default=DEFAULT_NORM)
     #: start (dispatch, else verification, else submission) + norm in working days

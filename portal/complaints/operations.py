@@ -22,6 +22,7 @@ from portal.complaints.models import (
     ComplaintEvent,
     ComplaintType,
     FollowUp,
+    PostponeReason,
     Status,
 )
 from portal.core.db import utcnow
@@ -314,12 +315,15 @@ def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
     complaint.finished_at = utcnow()
 
 
-def postpone(complaint: Complaint, actor: User, reason: str, *, note_public: bool = False) -> None:
-    """Tunda: e.g. incomplete files, waiting for the reporter."""
+def postpone(complaint: Complaint, actor: User, reason: str,
+             kind: PostponeReason = PostponeReason.LAINNYA, *, note_public: bool = False) -> None:
+    """Tunda: e.g. incomplete files, waiting for the reporter; ``kind`` is the structured reason."""
     if not reason.strip():
         raise TransitionError(_("alasan penundaan wajib diisi"))
-    _set_status(complaint, S.TUNDA, actor, note=reason.strip(), note_public=note_public)
+    _set_status(complaint, S.TUNDA, actor, note=reason.strip(), changes={"postpone_reason": kind.value},
+                note_public=note_public)
     complaint.status_reason = reason.strip()
+    complaint.postpone_reason = kind
 
 
 def archive(complaint: Complaint, actor: User, reason: str,

@@ -36,7 +36,8 @@ def _date(value: str | None, name: str) -> dt.date | None:
 @meeting_cli.command("create")
 @click.option("--title", required=True, help="Title, e.g. 'Rakor Pengelolaan SP4N-LAPOR! Semester I 2025'.")
 @click.option("--date", "day", required=True, help="Meeting day, YYYY-MM-DD.")
-@click.option("--from", "period_from", default=None, help="Reporting period start (default: six months before).")
+@click.option("--from", "period_from", default=None,
+              help="Reporting period start (default: the last whole calendar semester before).")
 @click.option("--to", "period_to", default=None, help="Reporting period end.")
 def create(title: str, day: str, period_from: str | None, period_to: str | None) -> None:
     """Plan a rakor (default agenda, carry-over of open actions) and print its id."""
@@ -56,6 +57,28 @@ def create(title: str, day: str, period_from: str | None, period_to: str | None)
         _fail(str(exc))
     db.session.commit()
     click.echo(meeting.id)
+
+
+@meeting_cli.command("show")
+@click.argument("meeting_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the stable form for other tools).")
+def show(meeting_id: int, as_json: bool) -> None:
+    """Print a meeting: id, title, date, reporting period and status."""
+    import json
+
+    from portal.meetings.models import Meeting
+
+    m = db.session.get(Meeting, meeting_id)
+    if m is None:
+        _fail(f"no meeting with id {meeting_id}")
+    data = {"id": m.id, "title": m.title, "date": m.date_wib.isoformat(),
+            "period_from": m.period_start.isoformat(), "period_to": m.period_end.isoformat(),
+            "status": m.status.value, "venue": m.venue}
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        for key, value in data.items():
+            click.echo(f"{key}: {value}")
 
 
 @meeting_cli.command("remind")

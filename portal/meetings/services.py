@@ -59,10 +59,10 @@ class MeetingError(ValueError):
 
 # --- planning ---------------------------------------------------------------------------------
 
-#: the two rakor a year (seed 000): March and August
+#: the two rakor a year (seed 000): March reviews Semester II of the year before, August Semester I
 TEMPLATES: dict[str, dict[str, Any]] = {
-    "maret": {"month": 3, "semester": "I", "label": "Rakor Maret (Semester I)"},
-    "agustus": {"month": 8, "semester": "II", "label": "Rakor Agustus (Semester II)"},
+    "maret": {"month": 3, "semester": "II", "label": "Rakor Maret (Semester II tahun sebelumnya)"},
+    "agustus": {"month": 8, "semester": "I", "label": "Rakor Agustus (Semester I)"},
 }
 
 DEFAULT_VENUE = "Aula Dinas Komunikasi, Informatika, Statistik dan Persandian, KP3B Serang"
@@ -82,14 +82,34 @@ DEFAULT_AGENDA = [
 ]
 
 
+def semester_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar semester holding ``day``: 1 January–30 June or 1 July–31 December."""
+    if day.month <= 6:
+        return dt.date(day.year, 1, 1), dt.date(day.year, 6, 30)
+    return dt.date(day.year, 7, 1), dt.date(day.year, 12, 31)
+
+
 def default_period(meeting_date: dt.date) -> tuple[dt.date, dt.date]:
-    """The six whole months before the meeting's month (a March rakor reviews September–February)."""
-    end = meeting_date.replace(day=1) - dt.timedelta(days=1)
-    year, month = end.year, end.month - 5
-    if month <= 0:
-        month += 12
-        year -= 1
-    return dt.date(year, month, 1), end
+    """The last whole calendar semester before the meeting.
+
+    An August rakor reviews 1 January–30 June of its year, a March rakor 1 July–31 December of
+    the year before (seed 004); a meeting in a semester's first days reviews the one before.
+    """
+    start, _end = semester_of(meeting_date)
+    return semester_of(start - dt.timedelta(days=1))
+
+
+def previous_semester(start: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar semester before the one that starts on (or holds) ``start``."""
+    first, _end = semester_of(start)
+    return semester_of(first - dt.timedelta(days=1))
+
+
+def semester_label(start: dt.date, end: dt.date) -> str | None:
+    """"Semester I 2025" / "Semester II 2024" for a whole calendar semester, else ``None``."""
+    if (start, end) != semester_of(start):
+        return None
+    return f"Semester {'I' if start.month == 1 else 'II'} {start.year}"
 
 
 def template_date(key: str, year: int) -> dt.date:
@@ -102,7 +122,9 @@ def template_date(key: str, year: int) -> dt.date:
 
 
 def template_title(key: str, year: int) -> str:
-    return f"Rakor Pengelolaan SP4N-LAPOR! Semester {TEMPLATES[key]['semester']} {year}"
+    """The title names the semester reviewed: a March {year} rakor reviews Semester II {year − 1}."""
+    start, end = default_period(template_date(key, year))
+    return f"Rakor Pengelolaan SP4N-LAPOR! {semester_label(start, end)}"
 
 
 def wib_datetime(day: dt.date, time: dt.time) -> dt.datetime:

@@ -16,6 +16,7 @@ N_('Belum Ditindaklanjuti')  # portal.complaints.models.STATUS_LABELS, portal.co
 N_('Belum Terverifikasi')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Belum dikerjakan')  # portal.meetings.models.ActionStatus
 N_('Belum menjawab')  # portal.meetings.models.Rsvp
+N_('Berkas belum lengkap')  # portal.complaints.models.PostponeReason
 N_('Daring')  # portal.meetings.models.MeetingMode
 N_('Data pribadi pelapor dibuka')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dibatalkan')  # portal.meetings.models.ActionStatus
@@ -31,15 +32,19 @@ N_('Diterbitkan')  # portal.meetings.report.models.ReportStatus
 N_('Diverifikasi')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diwakilkan')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Draf')  # portal.meetings.models.MinutesStatus, portal.meetings.report.models.ReportStatus
-N_('Email')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Email')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel, portal.complaints.models.ReplyChannel
+N_('Evaluasi Tahunan')  # portal.meetings.report.models.PeriodicKind
 N_('Final')  # portal.meetings.models.MinutesStatus
 N_('Hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Hybrid')  # portal.meetings.models.MeetingMode
+N_('Lainnya')  # portal.complaints.models.PostponeReason, portal.complaints.models.ReplyChannel
+N_('Laporan Triwulan')  # portal.meetings.report.models.PeriodicKind
 N_('Laporan dibuat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Laporan diterima')  # portal.complaints.redaction._EVENT_LABELS
 N_('Laporan diverifikasi')  # portal.complaints.redaction._EVENT_LABELS
 N_('Media Sosial')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Melewati tenggat')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Menunggu jawaban pelapor')  # portal.complaints.models.PostponeReason
 N_('Pengaduan')  # portal.complaints.models.ComplaintType
 N_('Permintaan Informasi')  # portal.complaints.models.ComplaintType
 N_('Proses')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
@@ -50,10 +55,11 @@ N_('Selesai')  # portal.complaints.models.STATUS_LABELS, portal.complaints.model
 N_('Selesai otomatis (10 hari kerja tanpa tanggapan)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Status berubah')  # portal.complaints.redaction._EVENT_LABELS
 N_('Status diubah')  # portal.admin.workspace.routes.EVENT_LABELS
-N_('Surat')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Surat')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel, portal.complaints.models.ReplyChannel
+N_('Tanggapan pelapor diterima')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Tatap Muka')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
-N_('Tatap muka')  # portal.meetings.models.MeetingMode
-N_('Telepon')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('Tatap muka')  # portal.complaints.models.ReplyChannel, portal.meetings.models.MeetingMode
+N_('Telepon')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel, portal.complaints.models.ReplyChannel
 N_('Tenggat dihitung ulang (kalender berubah)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Terlaksana')  # portal.meetings.models.MeetingStatus
 N_('Tidak hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS

@@ -78,8 +78,8 @@ def test_plan_from_template_and_clone(client, rakor):
     r = client.post("/rapat/baru", data={"source": "tpl:agustus", "date": "2099-08-12", "mode": "tatap_muka"})
     assert r.status_code == 303
     m = db.session.get(Meeting, int(r.headers["Location"].rsplit("/", 1)[1]))
-    assert m.title == "Rakor Pengelolaan SP4N-LAPOR! Semester II 2099"
-    assert (m.period_start, m.period_end) == (dt.date(2099, 2, 1), dt.date(2099, 7, 31))
+    assert m.title == "Rakor Pengelolaan SP4N-LAPOR! Semester I 2099"
+    assert (m.period_start, m.period_end) == (dt.date(2099, 1, 1), dt.date(2099, 6, 30))
     r = client.post("/rapat/baru", data={"source": f"clone:{rakor.meeting.id}", "date": "2100-03-09",
                                          "mode": "tatap_muka"})
     clone = db.session.get(Meeting, int(r.headers["Location"].rsplit("/", 1)[1]))
@@ -230,7 +230,16 @@ def test_cli_meeting_create(runner):
     r = runner.invoke(args=["meeting", "create", "--title", "Rakor Semester I 2025", "--date", "2025-03-11"])
     assert r.exit_code == 0, r.output
     m = db.session.get(Meeting, int(r.output.strip()))
-    assert (m.period_start, m.period_end) == (dt.date(2024, 9, 1), dt.date(2025, 2, 28))
+    assert (m.period_start, m.period_end) == (dt.date(2024, 7, 1), dt.date(2024, 12, 31))
+    shown = runner.invoke(args=["meeting", "show", str(m.id), "--json"])
+    assert shown.exit_code == 0, shown.output
+    import json
+
+    assert json.loads(shown.output) == {"id": m.id, "title": "Rakor Semester I 2025", "date": "2025-03-11",
+                                        "period_from": "2024-07-01", "period_to": "2024-12-31",
+                                        "status": "draft", "venue": m.venue}
+    missing = runner.invoke(args=["meeting", "show", "999999", "--json"])
+    assert missing.exit_code == 1 and "no meeting" in missing.output
     r = runner.invoke(args=["meeting", "create", "--title", "X", "--date", "2025-08-12",
                             "--from", "2025-01-01", "--to", "2025-06-30"])
     m = db.session.get(Meeting, int(r.output.strip()))

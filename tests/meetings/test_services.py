@@ -30,18 +30,38 @@ def pdf_text(data: bytes) -> str:
 
 # --- planning -----------------------------------------------------------------------------------
 
-def test_default_period_is_the_six_months_before():
-    assert svc.default_period(dt.date(2025, 3, 11)) == (dt.date(2024, 9, 1), dt.date(2025, 2, 28))
-    assert svc.default_period(dt.date(2025, 8, 19)) == (dt.date(2025, 2, 1), dt.date(2025, 7, 31))
+def test_default_period_is_the_last_whole_calendar_semester():
+    # a March rakor reviews 1 July–31 December of the year before, an August one 1 January–30 June
+    assert svc.default_period(dt.date(2025, 3, 11)) == (dt.date(2024, 7, 1), dt.date(2024, 12, 31))
+    assert svc.default_period(dt.date(2025, 8, 19)) == (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
     assert svc.default_period(dt.date(2024, 1, 5)) == (dt.date(2023, 7, 1), dt.date(2023, 12, 31))
+    assert svc.default_period(dt.date(2024, 7, 1)) == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    assert svc.default_period(dt.date(2024, 12, 31)) == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    # every month of the year is reviewed exactly once by the two rakor
+    days = set()
+    for year in (2024, 2025):
+        for day in (dt.date(year, 3, 11), dt.date(year, 8, 12)):
+            s, e = svc.default_period(day)
+            days |= {s + dt.timedelta(days=i) for i in range((e - s).days + 1)}
+    assert min(days) == dt.date(2023, 7, 1) and max(days) == dt.date(2025, 6, 30)
+    assert len(days) == (dt.date(2025, 6, 30) - dt.date(2023, 7, 1)).days + 1
+
+
+def test_semester_labels_and_previous_semester():
+    assert svc.semester_label(dt.date(2025, 1, 1), dt.date(2025, 6, 30)) == "Semester I 2025"
+    assert svc.semester_label(dt.date(2024, 7, 1), dt.date(2024, 12, 31)) == "Semester II 2024"
+    assert svc.semester_label(dt.date(2024, 9, 1), dt.date(2025, 2, 28)) is None
+    assert svc.previous_semester(dt.date(2025, 1, 1)) == (dt.date(2024, 7, 1), dt.date(2024, 12, 31))
+    assert svc.previous_semester(dt.date(2024, 7, 1)) == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
 
 
 def test_templates_give_march_and_august(app):
     assert svc.template_date("maret", 2025).month == 3
     assert svc.template_date("agustus", 2025) == dt.date(2025, 8, 12)  # second Tuesday
-    assert svc.template_title("agustus", 2025) == "Rakor Pengelolaan SP4N-LAPOR! Semester II 2025"
+    assert svc.template_title("agustus", 2025) == "Rakor Pengelolaan SP4N-LAPOR! Semester I 2025"
+    assert svc.template_title("maret", 2025) == "Rakor Pengelolaan SP4N-LAPOR! Semester II 2024"
     m = svc.create_meeting(title=svc.template_title("maret", 2025), day=svc.template_date("maret", 2025))
-    assert (m.period_start, m.period_end) == (dt.date(2024, 9, 1), dt.date(2025, 2, 28))
+    assert (m.period_start, m.period_end) == (dt.date(2024, 7, 1), dt.date(2024, 12, 31))
     assert m.status == MeetingStatus.DRAFT
     assert m.starts_at == dt.datetime(2025, 3, 11, 2, 0, tzinfo=dt.UTC)  # 09.00 WIB
     assert [a.title for a in m.agenda_items][:2] == ["Registrasi peserta", "Pembukaan dan sambutan Kepala Dinas"]
@@ -59,7 +79,7 @@ def test_clone_copies_speakers_agenda_and_venue(rakor):
     assert [s.name for s in new.speakers] == ["Dr. Ani Narasumber"]
     assert [a.title for a in new.agenda_items] == [a.title for a in src.agenda_items]
     assert new.previous_id == src.id
-    assert (new.period_start, new.period_end) == (dt.date(2099, 2, 1), dt.date(2099, 7, 31))
+    assert (new.period_start, new.period_end) == (dt.date(2099, 1, 1), dt.date(2099, 6, 30))
 
 
 @pytest.mark.parametrize("kw,msg", [({"title": " "}, "Judul"),

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from portal.complaints.models import NORMS, ComplaintType
+from portal.complaints.models import NORMS, ComplaintType, PostponeReason, ReplyChannel
 
 
 def _strip(value):
@@ -63,9 +63,24 @@ class DispatchForm(ActionForm):
     note = StringField(_l("Catatan disposisi"), validators=[Optional(), Length(max=500)], filters=[_strip])
 
 
+POSTPONE_KINDS = [(r.value, _l(r.label)) for r in PostponeReason]
+REPLY_CHANNELS = [(r.value, _l(r.label)) for r in ReplyChannel]
+
+
 class PostponeForm(ActionForm):
+    kind = SelectField(_l("Jenis penundaan"), choices=POSTPONE_KINDS,
+                       default=PostponeReason.BERKAS_BELUM_LENGKAP.value)
     reason = TextAreaField(_l("Alasan penundaan"), validators=[DataRequired(), Length(max=1000)],
                            filters=[_strip])
+
+
+class ReplyForm(ActionForm):
+    """A reply of the reporter received by phone, letter, e-mail … (indicator 11)."""
+
+    via = SelectField(_l("Diterima melalui"), choices=REPLY_CHANNELS)
+    received_on = DateField(_l("Tanggal diterima"), validators=[Optional()])
+    text = TextAreaField(_l("Isi tanggapan pelapor"), validators=[DataRequired(), Length(max=2000)],
+                         filters=[_strip])
 
 
 ARCHIVE_REASONS = [

@@ -7,6 +7,7 @@ htmx gets fragments (a queue row, or the queue); a plain form post is redirected
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from portal.admin.workspace.forms import (
     DispatchForm,
     NoteForm,
     PostponeForm,
+    ReplyForm,
     VerifyForm,
 )
 from portal.admin.workspace.privacy import reporter_view
@@ -41,11 +43,14 @@ from portal.complaints.models import (
     ComplaintEvent,
     ComplaintType,
     FollowUp,
+    PostponeReason,
+    ReplyChannel,
     Status,
 )
 from portal.complaints.redaction import public_timeline_note
 from portal.core import cache
 from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
+from portal.core.db import utcnow
 from portal.core.models import OPD, Role
 from portal.core.render import render
 from portal.core.timeutil import today_wib
@@ -62,6 +67,7 @@ EVENT_LABELS = {
     "reopened": "Dibuka kembali", "recomputed": "Tenggat dihitung ulang (kalender berubah)",
     "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
     "overdue": "Melewati tenggat", "updated": "Diperbarui",
+    "reporter_reply": "Tanggapan pelapor diterima",
 }
 
 
@@ -208,12 +214,26 @@ def _do_dispatch(c: Complaint, form: DispatchForm) -> str:
 def _do_postpone(c: Complaint, form: PostponeForm) -> str:
     from portal.notifications import notify_postpone
 
-    ops.postpone(c, current_user, form.reason.data, note_public=bool(form.public_note.data))
+    ops.postpone(c, current_user, form.reason.data, kind=PostponeReason(form.kind.data),
+                 note_public=bool(form.public_note.data))
     sent = notify_postpone(c, form.reason.data)
     if sent:
         return _("Laporan #%(no)s ditunda; alasan dikirim ke email pelapor.", no=c.tracking_no)
     return _("Laporan #%(no)s ditunda. Pelapor tidak mencantumkan email: sampaikan alasan melalui "
              "kanal %(ch)s.", no=c.tracking_no, ch=c.channel.label)
+
+
+def _do_reply(c: Complaint, form: ReplyForm) -> str:
+    from portal.complaints.replies import log_reporter_reply
+    from portal.core.timeutil import date_start_utc
+
+    at = None
+    if form.received_on.data:
+        # a day alone is that day's noon WIB, and never later than now
+        at = min(date_start_utc(form.received_on.data) + dt.timedelta(hours=12), utcnow())
+    log_reporter_reply(c, current_user, ReplyChannel(form.via.data), form.text.data, received_at=at)
+    return _("Tanggapan pelapor atas laporan #%(no)s dicatat; hitungan 10 hari kerja penutupan dimulai lagi.",
+             no=c.tracking_no)
 
 
 def _do_archive(c: Complaint, form: ArchiveForm) -> str:
@@ -251,6 +271,8 @@ ACTIONS: dict[str, Action] = {
     "arsip": Action(ArchiveForm, "Arsipkan", _do_archive,
                     (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
     "buka": Action(NoteForm, "Buka kembali", _do_reopen, (S.ARSIP, S.SELESAI, S.TUNDA)),
+    "tanggapan": Action(ReplyForm, "Catat tanggapan pelapor", _do_reply,
+                        (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.SELESAI, S.TUNDA)),
     "selesai": Action(NoteForm, "Tutup selesai", _do_finish, (S.BELUM_DITINDAKLANJUTI, S.PROSES)),
 }
 

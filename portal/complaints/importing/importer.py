@@ -99,6 +99,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("finished_at", "Tanggal Selesai"),
     Column("followup", "Tindak Lanjut"),
     Column("rating", "Rating"),
+    Column("solution_rating", "Rating Solusi"),
     Column("norm_days", "Batas Hari Kerja"),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
@@ -114,7 +115,7 @@ _BY_HEADER = {header_key(c.label): c for c in COLUMNS}
 #: complaint columns the import mirrors (when their column is in the file)
 MIRRORED = ("submitted_at", "title", "text", "type", "channel", "category_id", "status", "opd_id",
             "location", "is_anonymous", "is_confidential", "verified_at", "dispatched_at",
-            "first_followup_at", "finished_at", "rating")
+            "first_followup_at", "finished_at", "rating", "solution_rating")
 #: file column -> complaint column, where they differ
 _COLUMN_OF = {"category": "category_id", "opd": "opd_id"}
 REPORTER_FIELDS = ("name", "nik", "phone", "email", "gender", "has_disability")
@@ -542,6 +543,11 @@ class Importer:
             rec["rating"] = _small_int(value)
             if value and rec["rating"] not in (1, 2, 3, 4, 5):
                 problems.append(f"Rating harus 1–5: «{value}»")
+        if "solution_rating" in texts:
+            value = texts["solution_rating"]
+            rec["solution_rating"] = _small_int(value)
+            if value and rec["solution_rating"] not in (1, 2, 3, 4, 5):
+                problems.append(f"Rating Solusi harus 1–5: «{value}»")
         rec["_norm"] = None
         if "norm_days" in texts:
             value = texts["norm_days"]
@@ -784,6 +790,7 @@ class Importer:
             "first_followup_at": rec.get("first_followup_at"),
             "finished_at": rec.get("finished_at"),
             "rating": rec.get("rating"),
+            "solution_rating": rec.get("solution_rating"),
             "source": "import",
             "created_at": self.now,
             "updated_at": self.now,

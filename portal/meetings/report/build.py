@@ -7,12 +7,13 @@ meeting's own sections (agenda, attendance, decisions, action items …).
 
 Definitions that DOMAIN.md leaves open, fixed here so the report explains itself:
 
-- Quarters (Tabel 2) are consecutive three-month blocks from the start of the reporting period.
+- Quarters (Tabel 2) are calendar quarters (TW I January–March … TW IV October–December), as
+  seed 004 writes "TW I 2024"; a period that cuts a quarter shows the part inside the period.
+- The comparison column is the previous period of the same kind: the previous calendar semester
+  (quarter, year) for a whole semester (quarter, year), otherwise the same length just before.
 - *Faster / on time / slower than the norm*: a finished complaint is on time when it finished on
   its due day (start + norm in working days), faster before it, slower after it.
-- *Over 60 days* (indicator 16): against the 60-working-day norm — finished more than 60 working
-  days after submission, or still unfinished more than 60 working days after submission at the
-  end of the period (weekends, holidays and cuti bersama do not count).
+- *Over 60 days* (indicator 16) counts working days: see :mod:`portal.complaints.indicators`.
 - KemenPANRB indicators are met when: the SK team decree is at most a year old at the period's
   end; a current liaison signed in within 30 days before the period's end (or since); the OPD's
   %TL reaches the 90 % target; at least 90 % of finished complaints finished by their due date;
@@ -33,7 +34,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from portal.complaints import stats
-from portal.complaints.models import Category, Channel, Complaint, ComplaintEvent, Gender, Reporter, Status
+from portal.complaints.models import Category, Channel, Complaint, Status
 from portal.core.models import OPD, Liaison, User
 from portal.core.timeutil import date_start_utc
 from portal.extensions import db
@@ -43,7 +44,6 @@ TARGET_PERSEN_TL = 90.0
 TARGET_ON_TIME = 90.0
 SK_MAX_AGE_DAYS = 365
 LOGIN_WINDOW_DAYS = 30
-OVER_DAYS = 60
 
 #: roadmap §3.5 channel groups (1.1–1.4) plus social media, which LAPOR! also receives
 CHANNEL_GROUPS = [
@@ -103,8 +103,36 @@ def _pct(part: int, whole: int) -> float:
     return round(part * 100.0 / whole, 1) if whole else 0.0
 
 
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    """(year, TW) of a date: TW I is January–March … TW IV October–December."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of calendar quarter TW ``quarter`` of ``year``."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1–4, got {quarter}")
+    first_month = 3 * (quarter - 1) + 1
+    last_month = first_month + 2
+    return dt.date(year, first_month, 1), dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of the same length that ends the day before ``start``."""
+    """The period compared with ``start..end``: the previous semester, quarter or year when the
+    period is a whole one of those (same span a year earlier for a partial year such as the annual
+    evaluation's 1 January–30 November), else the same number of days just before ``start``."""
+    from portal.meetings.services import previous_semester, semester_of
+
+    if (start, end) == semester_of(start):
+        return previous_semester(start)
+    year, q = quarter_of(start)
+    if (start, end) == quarter_range(year, q):
+        return quarter_range(year - 1, 4) if q == 1 else quarter_range(year, q - 1)
+    if start == dt.date(start.year, 1, 1) and end.year == start.year:
+        return dt.date(start.year - 1, 1, 1), end.replace(year=start.year - 1)
     prev_end = start - dt.timedelta(days=1)
     return prev_end - (end - start), prev_end
 
@@ -121,9 +149,16 @@ def month_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]
 
 
 def quarter_blocks(start: dt.date, end: dt.date) -> list[list[tuple[dt.date, dt.date]]]:
-    """Month segments grouped three by three from the period's start."""
-    months = month_segments(start, end)
-    return [months[i:i + 3] for i in range(0, len(months), 3)]
+    """Month segments grouped by calendar quarter (TW I Jan–Mar … TW IV Oct–Dec)."""
+    out: list[list[tuple[dt.date, dt.date]]] = []
+    last: tuple[int, int] | None = None
+    for seg in month_segments(start, end):
+        key = quarter_of(seg[0])
+        if key != last:
+            out.append([])
+            last = key
+        out[-1].append(seg)
+    return out
 
 
 def _in_period(start: dt.date, end: dt.date) -> list:
@@ -198,8 +233,10 @@ def quarters(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
         q_start, q_end = months[0][0], months[-1][1]
         cats = category_handling(q_start, q_end)
         totals = {k: sum(c[k] for c in cats) for k in ("n", "faster", "on_time", "slower")}
+        year, tw = quarter_of(q_start)
         out.append({
-            "no": i, "start": _iso(q_start), "end": _iso(q_end),
+            "no": i, "year": year, "tw": tw, "label": f"TW {ROMAN[tw]} {year}",
+            "start": _iso(q_start), "end": _iso(q_end),
             "months": [monthly_summary(s, e) for s, e in months],
             "summary": monthly_summary(q_start, q_end),
             "categories": cats,
@@ -208,119 +245,43 @@ def quarters(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def _over_working_days(period: list, end: dt.date, open_statuses: tuple[Status, ...]) -> int:
-    """Indicator 16: complaints past the 60-working-day norm (finished after it, or still open at the
-    period's end). 60 working days are always more than 60 calendar days, so SQL narrows the rows on
-    calendar days and the working days are counted here."""
-    from portal.core.timeutil import wib_date
-    from portal.core.workdays import get_calendar
-
-    c = Complaint
-    end_at = _end_instant(end)
-    candidates = sa.or_(
-        sa.and_(c.finished_at.is_not(None), stats.days_between(c.submitted_at, c.finished_at) > OVER_DAYS),
-        sa.and_(c.finished_at.is_(None), c.status.in_(open_statuses),
-                c.submitted_at < end_at - dt.timedelta(days=OVER_DAYS)),
-    )
-    cal = get_calendar()
-    limit: dict[dt.date, dt.date] = {}
-    n = 0
-    for submitted, finished in db.session.execute(sa.select(c.submitted_at, c.finished_at).where(*period, candidates)):
-        day = wib_date(submitted)
-        if day not in limit:
-            limit[day] = cal.add_working_days(day, OVER_DAYS)
-        if (wib_date(finished) if finished is not None else end) > limit[day]:
-            n += 1
-    return n
-
-
 def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The monthly monitoring indicators of roadmap §3.5, over the whole period."""
+    """The monitoring indicators of roadmap §3.5 over the whole period.
+
+    ``numbered`` holds them keyed "1.1" … "23" (:mod:`portal.complaints.indicators`, the one
+    source); the named keys below are kept for the charts and the comparison.
+    """
+    from portal.complaints import indicators as monitoring
+
     c = Complaint
     period = _in_period(start, end)
-    open_statuses = (Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES)
     late = late_days(c.finished_at, c.due_date)
-
-    def count_if(cond) -> Any:
-        return sa.func.sum(sa.case((cond, 1), else_=0))
-
-    row = db.session.execute(sa.select(
-        sa.func.count().label("received"),
-        sa.func.count(c.verified_at).label("verified"),
-        sa.func.count(c.dispatched_at).label("dispatched"),
-        sa.func.count(c.first_followup_at).label("responded"),
-        count_if(c.status == Status.BELUM_DITINDAKLANJUTI).label("at_agency"),
-        count_if(c.status == Status.PROSES).label("in_followup"),
-        count_if(c.status == Status.SELESAI).label("finished"),
-        count_if(c.status.in_(open_statuses)).label("unfinished"),
-        count_if(c.status == Status.TUNDA).label("postponed"),
-        count_if(c.status == Status.ARSIP).label("archived"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.verified_at)).label("t_verify"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.dispatched_at)).label("t_dispatch"),
-        sa.func.avg(stats.days_between(c.dispatched_at, c.first_followup_at)).label("t_respond"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.first_followup_at)).label("t_followup"),
-        sa.func.avg(stats.days_between(c.submitted_at, c.finished_at)).label("t_finish"),
-        sa.func.avg(c.rating).label("rating"),
-        sa.func.count(c.rating).label("n_rating"),
-        count_if(sa.and_(c.status == Status.SELESAI, late <= 0.0)).label("finished_on_time"),
-    ).where(*period)).one()
-
+    values = monitoring.monitoring(start, end, today=end)
+    on_time = db.session.scalar(sa.select(sa.func.count()).where(
+        *period, c.status == Status.SELESAI, c.finished_at.is_not(None), c.due_date.is_not(None), late <= 0.0)) or 0
     channels = dict(db.session.execute(
         sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).all())
     by_channel = [{"channel": ch.value, "label": ch.label, "n": int(channels.get(ch, 0))} for ch in Channel]
     groups = [{"key": key, "label": label, "n": sum(int(channels.get(ch, 0)) for ch in chs)}
               for key, label, chs in CHANNEL_GROUPS]
-
-    r = Reporter
-    rep = db.session.execute(
-        sa.select(count_if(r.gender == Gender.L), count_if(r.gender == Gender.P),
-                  count_if(r.has_disability.is_(True)), sa.func.count())
-        .select_from(c).join(r, r.complaint_id == c.id).where(*period)
-    ).one()
-
-    reopened = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(ComplaintEvent.complaint_id)))
-        .select_from(c).join(ComplaintEvent, ComplaintEvent.complaint_id == c.id)
-        .where(*period, ComplaintEvent.kind.in_(("reopened", "reporter_reply")))
-    ) or 0
-
-    cat_rows = db.session.execute(
-        sa.select(c.category_id, sa.func.count()).where(*period).group_by(c.category_id)).all()
-    paths = _category_paths({cid for cid, _n in cat_rows if cid})
-    per_category = sorted(({"category": paths.get(cid, "Tanpa kategori"), "n": int(n)} for cid, n in cat_rows),
-                          key=lambda x: (-x["n"], x["category"]))
-    top = next((x for x in per_category if x["category"] != "Tanpa kategori"), None)
-
-    m = row._mapping
-    finished = int(m["finished"] or 0)
+    per_category = [{"category": k, "n": n} for k, n in values["22"].items()]
+    top = values["23"]
+    finished = values["8"]
     return {
+        "numbered": monitoring.numbered(values),
+        "n": values["n"],
+        "labels": [[k, label, digits] for k, label, digits in monitoring.LABELS],
         "by_channel": by_channel,
         "channel_groups": groups,
-        "received": int(m["received"] or 0),
-        "verified": int(m["verified"] or 0),
-        "dispatched": int(m["dispatched"] or 0),
-        "responded": int(m["responded"] or 0),
-        "at_agency": int(m["at_agency"] or 0),
-        "in_followup": int(m["in_followup"] or 0),
+        "received": values["2"],
         "finished": finished,
-        "unfinished": int(m["unfinished"] or 0),
-        "postponed": int(m["postponed"] or 0),
-        "archived": int(m["archived"] or 0),
-        "reopened": int(reopened),
-        "mean_days": {"verify": _avg(m["t_verify"]), "dispatch": _avg(m["t_dispatch"]),
-                      "respond": _avg(m["t_respond"]), "followup": _avg(m["t_followup"]),
-                      "finish": _avg(m["t_finish"])},
-        "over_60": _over_working_days(period, end, open_statuses),
-        "finished_on_time": int(m["finished_on_time"] or 0),
-        "finished_on_time_pct": _pct(int(m["finished_on_time"] or 0), finished),
-        "reporters": {"male": int(rep[0] or 0), "female": int(rep[1] or 0), "disability": int(rep[2] or 0),
-                      "with_data": int(rep[3] or 0)},
-        "rating_mean": _avg(m["rating"], 2),
-        "n_rating": int(m["n_rating"] or 0),
-        #: LAPOR! does not record a separate rating of the solution's accuracy
-        "rating_accuracy_mean": None,
+        "over_60": values["16"],
+        "finished_on_time": int(on_time),
+        "finished_on_time_pct": _pct(int(on_time), finished),
+        "rating_mean": values["20"],
+        "n_rating": values["n"]["20"],
         "per_category": per_category,
-        "top_category": top,
+        "top_category": {"category": top, "n": values["22"][top]} if top else None,
     }
 
 
@@ -393,9 +354,12 @@ KEY_FIGURES = [
 
 
 def key_figures(province: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
+    """The compared figures; a mean over no data is ``None`` (printed "–", never 0,00)."""
     return {"received": ind["received"], "total": province["total"], "selesai": province["selesai"],
-            "persen_tl": province["persen_tl"], "rtl_hari": province["rtl_hari"],
-            "rv_hari": province["rv_hari"], "rhp": province["rhp"],
+            "persen_tl": province["persen_tl"] if province["total"] else None,
+            "rtl_hari": province["rtl_hari"] if province["n_rtl"] else None,
+            "rv_hari": province["rv_hari"] if province["n_rv"] else None,
+            "rhp": province["rhp"] if province["n_rhp"] else None,
             "finished_on_time_pct": ind["finished_on_time_pct"], "over_60": ind["over_60"]}
 
 

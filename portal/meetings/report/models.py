@@ -81,3 +81,66 @@ class RakorReport(db.Model):
 
     def written(self) -> dict[str, str]:
         return {k: getattr(self, k) or "" for k in WRITTEN_SECTIONS}
+
+
+class PeriodicKind(enum.StrEnum):
+    """The reports of the cycle besides the semiannual rakor report (seed 001 §3.5, seed 004)."""
+
+    QUARTERLY = "quarterly"  #: Tabel 2 for calendar quarter TW I–IV
+    ANNUAL = "annual"  #: the year's evaluation, 1 January–30 November, to the Inspektorat
+
+    @property
+    def label(self) -> str:
+        return {"quarterly": "Laporan Triwulan", "annual": "Evaluasi Tahunan"}[self.value]
+
+
+class PeriodicReport(db.Model):
+    """A quarterly report (Tabel 2) or the annual evaluation: draft → approved → published."""
+
+    __tablename__ = "periodic_report"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "year", "quarter"),
+        sa.CheckConstraint("quarter BETWEEN 0 AND 4", name="quarter_range"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    kind: orm.Mapped[PeriodicKind] = orm.mapped_column(str_enum(PeriodicKind, 16), nullable=False)
+    year: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False)
+    #: TW 1–4 for a quarterly report, 0 for the annual evaluation
+    quarter: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False, default=0)
+    status: orm.Mapped[ReportStatus] = orm.mapped_column(
+        str_enum(ReportStatus, 16), nullable=False, default=ReportStatus.DRAFT
+    )
+    #: Tabel 2 (4)–(6), Markdown
+    analysis_delay: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    analysis_themes: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    improvement_plan: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    #: every figure, frozen at approval (``None`` while a draft)
+    figures: orm.Mapped[dict[str, Any] | None] = orm.mapped_column(sa.JSON, nullable=True)
+    data_hash: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
+    pdf: orm.Mapped[bytes | None] = orm.mapped_column(sa.LargeBinary, nullable=True, deferred=True)
+    pdf_sha256: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
+    pdf_size: orm.Mapped[int | None] = orm.mapped_column(sa.Integer, nullable=True)
+    pdf_generated_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    updated_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    approved_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    approved_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+    published_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    published_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
+
+    approved_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[approved_by_id])
+    published_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[published_by_id])
+
+    def __repr__(self) -> str:
+        return f"<PeriodicReport {self.kind} {self.year} q{self.quarter} {self.status}>"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != ReportStatus.DRAFT
+
+    def written(self) -> dict[str, str]:
+        return {k: getattr(self, k) or "" for k in WRITTEN_SECTIONS}

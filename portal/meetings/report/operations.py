@@ -111,13 +111,17 @@ def save_written(rep: RakorReport, values: dict[str, str], user: User) -> None:
 
 
 def may_approve(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.KOMINFO and bool(user.can_approve)
+    """The head of office approves: a named user with the ``pimpinan`` role, or one given the
+    approval right (``can_approve``) — never any Kominfo account as such."""
+    if not user.is_authenticated or not (user.name or "").strip():
+        return False
+    return user.role == Role.PIMPINAN or (user.role in (Role.KOMINFO, Role.PIMPINAN) and bool(user.can_approve))
 
 
 def approve(rep: RakorReport, user: User) -> None:
     """Freeze the figures with their hash; the draft PDF is dropped (the final one is generated)."""
     if not may_approve(user):
-        raise ReportError("Hanya petugas Kominfo yang berwenang dapat menyetujui laporan.")
+        raise ReportError("Hanya pimpinan atau petugas yang diberi hak persetujuan yang dapat menyetujui laporan.")
     if rep.status != ReportStatus.DRAFT:
         raise ReportError("Laporan ini sudah disetujui.")
     figures = report.compile_report(rep.meeting)

@@ -156,7 +156,7 @@ def report_download(meeting_id: int):
 
 
 @bp.post("/<int:meeting_id>/laporan/setujui")
-@role_required(Role.KOMINFO)
+@role_required(Role.KOMINFO, Role.PIMPINAN)
 def report_approve(meeting_id: int):
     meeting = _meeting(meeting_id)
     if not ConfirmForm().validate_on_submit():

@@ -38,36 +38,63 @@ def test_figures_equal_the_public_stats_api_when_it_exists(app, client, seeded, 
 
 def test_tabel2_quarters_months_and_handling_against_norms(figures):
     qs = figures["quarters"]
-    assert [(q["start"], q["end"]) for q in qs] == [("2025-09-01", "2025-11-30"), ("2025-12-01", "2026-02-28")]
-    assert [m["start"] for m in qs[0]["months"]] == ["2025-09-01", "2025-10-01", "2025-11-01"]
-    oct_ = qs[0]["months"][1]
+    # calendar quarters: a period from September cuts TW III 2025 and TW I 2026
+    assert [(q["label"], q["start"], q["end"]) for q in qs] == [
+        ("TW III 2025", "2025-09-01", "2025-09-30"), ("TW IV 2025", "2025-10-01", "2025-12-31"),
+        ("TW I 2026", "2026-01-01", "2026-02-28")]
+    assert [m["start"] for m in qs[1]["months"]] == ["2025-10-01", "2025-11-01", "2025-12-01"]
+    oct_ = qs[1]["months"][0]
     assert oct_["received"] == 3 and oct_["selesai"] == 2 and oct_["proses"] == 1
-    assert qs[0]["summary"] == {**qs[0]["summary"], **stats.recap(dt.date(2025, 9, 1), dt.date(2025, 11, 30))}
-    (rs,) = [c for c in qs[0]["categories"] if c["category"] == "Kesehatan > Rumah Sakit"]
+    assert qs[1]["summary"] == {**qs[1]["summary"], **stats.recap(dt.date(2025, 10, 1), dt.date(2025, 12, 31))}
+    (rs,) = [c for c in qs[1]["categories"] if c["category"] == "Kesehatan > Rumah Sakit"]
     # dispatched Tue 7 Oct, norm 5 working days → due Tue 14 Oct; finished 9 Oct (faster), 26 Oct (slower)
     assert rs["n"] == 2 and rs["norm_days"] == 5
     assert (rs["faster"], rs["on_time"], rs["slower"]) == (1, 0, 1)
     assert rs["mean_days"] == 11.5  # (3 + 20) / 2
-    (jalan,) = qs[1]["categories"]
-    assert jalan["category"] == "Infrastruktur > Jalan" and jalan["n"] == 1 and jalan["faster"] == 1
+    (jalan,) = [c for c in qs[1]["categories"] if c["category"] == "Infrastruktur > Jalan"]
+    assert jalan["n"] == 1 and jalan["faster"] == 1
+    assert qs[0]["categories"] == [] and qs[2]["categories"] == []
+
+
+def test_quarter_and_previous_period_rules():
+    assert report.quarter_range(2024, 1) == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert report.quarter_range(2024, 4) == (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
+    assert report.quarter_of(dt.date(2024, 7, 1)) == (2024, 3)
+    # a whole semester is compared with the semester before, a quarter with the quarter before
+    assert report.previous_period(dt.date(2025, 1, 1), dt.date(2025, 6, 30)) == (
+        dt.date(2024, 7, 1), dt.date(2024, 12, 31))
+    assert report.previous_period(dt.date(2024, 7, 1), dt.date(2024, 12, 31)) == (
+        dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    assert report.previous_period(dt.date(2025, 1, 1), dt.date(2025, 3, 31)) == (
+        dt.date(2024, 10, 1), dt.date(2024, 12, 31))
+    # the annual evaluation (1 January–30 November) against the same span a year earlier
+    assert report.previous_period(dt.date(2025, 1, 1), dt.date(2025, 11, 30)) == (
+        dt.date(2024, 1, 1), dt.date(2024, 11, 30))
+    blocks = report.quarter_blocks(dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    assert [(b[0][0], b[-1][1]) for b in blocks] == [(dt.date(2025, 1, 1), dt.date(2025, 3, 31)),
+                                                     (dt.date(2025, 4, 1), dt.date(2025, 6, 30))]
 
 
 def test_monitoring_indicators(figures):
     ind = figures["indicators"]
-    assert ind["received"] == 8
-    assert ind["verified"] == 7 and ind["dispatched"] == 5 and ind["responded"] == 4
-    assert ind["finished"] == 3 and ind["unfinished"] == 3 and ind["postponed"] == 1 and ind["archived"] == 1
-    assert ind["reporters"] == {"male": 3, "female": 2, "disability": 1, "with_data": 8}
+    nv = ind["numbered"]
+    assert nv["2"] == ind["received"] == 8
+    assert (nv["3"], nv["4"], nv["5"]) == (7, 5, 4)
+    # unfinished counts Tunda (Belum Terverifikasi, Belum Ditindaklanjuti, Proses, Tunda)
+    assert nv["8"] == 3 and nv["9"] == 4
+    # the Tunda complaint has no structured reason: not a postponement for incomplete files
+    assert nv["10"] == 0 and nv["11"] == 0
+    assert (nv["17"], nv["18"], nv["19"]) == (3, 2, 1)
     groups = {g["key"]: g["n"] for g in ind["channel_groups"]}
     assert sum(groups.values()) == 8
-    assert groups["web_app"] == 2 and groups["sms"] == 2 and groups["tatap_muka"] == 2
-    assert groups["telepon_surat_email"] == 2
-    assert ind["rating_mean"] == 4.0  # 5, 4, 3
-    # finished after 20 days is not over 60; still open 6 Oct is (period ends 28 Feb); 5 Jan is not
-    assert ind["over_60"] == 1
+    assert (nv["1.1"], nv["1.2"], nv["1.3"], nv["1.4"]) == (2, 2, 2, 2)
+    assert nv["20"] == 4.0  # 5, 4, 3
+    assert nv["21"] is None  # nobody rated the solution
+    # still open 6 Oct (Proses) and 3 Nov (Tunda) are over 60 working days on 28 Feb; 5 Jan is not
+    assert nv["16"] == ind["over_60"] == 2
     # 3 each: a tie goes to the first name
     assert ind["top_category"] == {"category": "Infrastruktur > Jalan", "n": 3}
-    assert ind["mean_days"]["finish"] == round((3 + 20 + 10) / 3, 1)
+    assert nv["15"] == round((3 + 20 + 10) / 3, 1)
 
 
 def test_kemenpanrb_indicators_per_opd(figures):

@@ -57,6 +57,9 @@ def test_roles_on_every_report_page(app, client, seeded, staff, login_as):
         assert client.get("/rapat/999999/laporan").status_code == 404
     login_as(staff["pimpinan"])
     assert client.get(f"/rapat/{mid}/laporan/tulis").status_code == 403
+    # the head of office approves, but only as a named approver
+    staff["pimpinan"].name = ""
+    login_as(staff["pimpinan"])
     assert client.post(f"/rapat/{mid}/laporan/setujui").status_code == 403
     login_as(staff["kominfo"])  # kominfo without can_approve
     assert client.post(f"/rapat/{mid}/laporan/setujui").status_code == 403
