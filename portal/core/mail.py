@@ -46,8 +46,9 @@ def _build(msg: OutboxMessage) -> EmailMessage:
     for att in msg.attachments:
         maintype, _, subtype = att.content_type.partition("/")
         if att.content_type.startswith("text/calendar"):
+            method = "CANCEL" if "method=cancel" in att.content_type.lower().replace(" ", "") else "REQUEST"
             em.add_attachment(att.data, maintype="text", subtype="calendar", filename=att.filename,
-                              params={"method": "REQUEST"})
+                              params={"method": method})
         else:
             em.add_attachment(att.data, maintype=maintype, subtype=subtype or "octet-stream",
                               filename=att.filename)

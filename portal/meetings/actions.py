@@ -62,10 +62,15 @@ def meeting_actions(meeting_id: int):
             abort(403)
         if form.validate_on_submit():
             owner = db.session.get(OPD, form.owner_opd_id.data) or abort(400)
-            svc.add_action(meeting, form.title.data, owner, form.due_date.data, form.description.data)
-            db.session.commit()
-            flash(_("Tindak lanjut ditambahkan."), "success")
-            return htmx_redirect("meetings.meeting_actions", meeting_id=meeting.id)
+            try:
+                svc.check_due_date(meeting, form.due_date.data)
+            except svc.MeetingError as exc:
+                form.due_date.errors = [str(exc)]
+            else:
+                svc.add_action(meeting, form.title.data, owner, form.due_date.data, form.description.data)
+                db.session.commit()
+                flash(_("Tindak lanjut ditambahkan."), "success")
+                return htmx_redirect("meetings.meeting_actions", meeting_id=meeting.id)
         status = 422
     items = svc.visible_actions(current_user, meeting.action_items)
     return render("meetings/actions.html", meeting=meeting, tab="tindak-lanjut", manage=manage, form=form,

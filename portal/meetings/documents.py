@@ -61,8 +61,9 @@ def attendance_pdf(meeting: Meeting) -> bytes:
                       hari_tanggal=hari_tanggal(meeting.starts_at))
 
 
-def invitation_ics(inv: Invitation) -> bytes:
-    """An iCalendar REQUEST for one invitee; the UID is stable per invitation so updates replace it."""
+def invitation_ics(inv: Invitation, method: str = "REQUEST") -> bytes:
+    """An iCalendar REQUEST (or CANCEL) for one invitee; the UID is stable per invitation and the
+    SEQUENCE follows the meeting's, so a reschedule or cancellation replaces the event held."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
     meeting = inv.meeting
@@ -72,7 +73,7 @@ def invitation_ics(inv: Invitation) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//SP4N-LAPOR! Portal//Rakor//ID")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     ev = Event()
     ev.add("uid", f"rakor-{meeting.id}-undangan-{inv.id}@{domain}")
     ev.add("dtstamp", dt.datetime.now(dt.UTC))
@@ -90,8 +91,8 @@ def invitation_ics(inv: Invitation) -> bytes:
         _("Kode registrasi: %(code)s", code=svc.format_code(inv.code)),
         _("Konfirmasi kehadiran: %(url)s", url=svc.rsvp_url(inv)),
     ]))
-    ev.add("sequence", 0)
-    ev.add("status", "CONFIRMED")
+    ev.add("sequence", meeting.ics_sequence)
+    ev.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{sender}")
     organizer.params["cn"] = vText(site()["name"])
     ev["organizer"] = organizer
@@ -126,3 +127,25 @@ def queue_reminder_email(inv: Invitation) -> None:
     queue_email(inv.email, _("Pengingat: %(title)s", title=meeting.title),
                 render_template("meetings/email/reminder.txt", **ctx), kind="reminder",
                 attachments=[("rakor.ics", "text/calendar; method=REQUEST", invitation_ics(inv))])
+
+
+def _notice_context(inv: Invitation) -> dict:
+    meeting = inv.meeting
+    return {"inv": inv, "meeting": meeting, "rsvp_url": svc.rsvp_url(inv), "code": svc.format_code(inv.code),
+            "hari_tanggal": hari_tanggal(meeting.starts_at), "site": site()}
+
+
+def queue_update_email(inv: Invitation) -> None:
+    """The new date and time, with the updated calendar entry (same UID, next SEQUENCE)."""
+    meeting = inv.meeting
+    queue_email(inv.email, _("Perubahan jadwal: %(title)s", title=meeting.title),
+                render_template("meetings/email/rescheduled.txt", **_notice_context(inv)), kind="reschedule",
+                attachments=[("rakor.ics", "text/calendar; method=REQUEST", invitation_ics(inv))])
+
+
+def queue_cancellation_email(inv: Invitation) -> None:
+    """The cancellation, with an iCalendar CANCEL that removes the event from the invitee's calendar."""
+    meeting = inv.meeting
+    queue_email(inv.email, _("Dibatalkan: %(title)s", title=meeting.title),
+                render_template("meetings/email/cancelled.txt", **_notice_context(inv)), kind="cancellation",
+                attachments=[("rakor.ics", "text/calendar; method=CANCEL", invitation_ics(inv, "CANCEL"))])

@@ -41,6 +41,7 @@ class PlanForm(FlaskForm):
     online_url = URLField(_l("Tautan rapat daring"), validators=[Optional(), URL(), Length(max=500)])
     period_start = DateField(_l("Awal periode pelaporan"), validators=[Optional()])
     period_end = DateField(_l("Akhir periode pelaporan"), validators=[Optional()])
+    record_past = BooleanField(_l("Mencatat rapat yang sudah berlangsung"))
 
 
 class MeetingForm(FlaskForm):
@@ -58,6 +59,7 @@ class MeetingForm(FlaskForm):
     reminder_days = IntegerField(_l("Pengingat dikirim (hari sebelum rapat)"),
                                  validators=[DataRequired(), NumberRange(0, 30)])
     description = TextAreaField(_l("Keterangan untuk undangan"), validators=[Optional(), Length(max=2000)])
+    record_past = BooleanField(_l("Mencatat rapat yang sudah berlangsung"))
 
     def validate_period_end(self, field):
         if self.period_start.data and field.data and field.data < self.period_start.data:
@@ -81,6 +83,11 @@ class AgendaForm(FlaskForm):
     duration_minutes = IntegerField(_l("Durasi (menit)"), validators=[DataRequired(), NumberRange(1, 600)],
                                     default=30)
     presenter = StringField(_l("Penyaji"), validators=[Optional(), Length(max=200)])
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan pembatalan (dikirim kepada undangan)"),
+                           validators=[Optional(), Length(max=1000)])
 
 
 class ReminderForm(FlaskForm):

@@ -36,11 +36,12 @@ class MeetingStatus(enum.StrEnum):
     INVITED = "invited"  #: invitations sent
     HELD = "held"  #: took place; minutes being written
     CLOSED = "closed"  #: minutes final
+    CANCELLED = "cancelled"  #: called off; invitees received a cancellation (METHOD:CANCEL)
 
     @property
     def label(self) -> str:
         return {"draft": "Rencana", "invited": "Undangan terkirim", "held": "Terlaksana",
-                "closed": "Selesai"}[self.value]
+                "closed": "Selesai", "cancelled": "Dibatalkan"}[self.value]
 
 
 class InvitationKind(enum.StrEnum):
@@ -131,6 +132,12 @@ class Meeting(db.Model):
     reminder_days: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False, default=2)
     #: the rakor before this one, whose open actions carry over
     previous_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("meeting.id"), nullable=True)
+    #: the iCalendar SEQUENCE of the invitations: raised on every reschedule or cancellation, so calendar
+    #: programs replace the event they hold under the same UID
+    ics_sequence: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
+    #: why the meeting was called off (shown to invitees)
+    cancel_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text, nullable=True)
+    cancelled_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
     created_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(

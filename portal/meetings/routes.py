@@ -22,6 +22,7 @@ from portal.meetings import bp, documents
 from portal.meetings import services as svc
 from portal.meetings.forms import (
     AgendaForm,
+    CancelForm,
     CheckInForm,
     DecisionForm,
     EmptyForm,
@@ -83,8 +84,8 @@ def pdf_response(data: bytes, filename: str) -> Response:
     return resp
 
 
-def _page(template: str, meeting: Meeting, tab: str, **ctx):
-    return render(template, meeting=meeting, tab=tab, manage=svc.can_manage(current_user),
+def _page(template: str, meeting: Meeting, tab: str, status: int = 200, **ctx):
+    return render(template, meeting=meeting, tab=tab, manage=svc.can_manage(current_user), status=status,
                   MeetingStatus=MeetingStatus, Rsvp=Rsvp, **ctx)
 
 
@@ -115,10 +116,9 @@ def plan():
     form = PlanForm()
     form.source.choices = _plan_sources(today.year)
     if not form.is_submitted():
-        key = "maret" if 2 <= today.month < 8 else "agustus"
-        year = today.year + 1 if today.month >= 8 and key == "maret" else today.year
+        key, year, day = svc.next_template(today)
         form.source.data = f"tpl:{key}"
-        form.date.data = svc.template_date(key, year)
+        form.date.data = day
         form.title.data = svc.template_title(key, year)
         form.start.data, form.end.data = svc.DEFAULT_START, svc.DEFAULT_END
         form.venue.data = svc.DEFAULT_VENUE
@@ -131,10 +131,15 @@ def plan():
                 abort(400)
         elif ref not in svc.TEMPLATES:
             abort(400)
-        day = form.date.data or (svc.template_date(ref, today.year) if kind == "tpl" else today)
+        day = form.date.data or (svc.next_template_date(ref, today) if kind == "tpl" else today)
         title = form.title.data or (svc.template_title(ref, day.year) if kind == "tpl" else clone.title)
         start = form.start.data or (clone.starts_at.astimezone(WIB).time() if clone else svc.DEFAULT_START)
         end = form.end.data or (clone.ends_at.astimezone(WIB).time() if clone else svc.DEFAULT_END)
+        try:
+            svc.check_meeting_day(day, form.record_past.data, today)
+        except svc.MeetingError as exc:
+            form.date.errors = [*form.date.errors, str(exc)]
+            return render("meetings/plan.html", form=form, status=422)
         try:
             meeting = svc.create_meeting(
                 title=title, day=day, start=start, end=end,
@@ -171,8 +176,8 @@ def detail(meeting_id: int):
     carried = svc.visible_actions(current_user, [a for a in meeting.action_items if a.carried_from_id])
     return _page("meetings/detail.html", meeting, "ringkasan", schedule=svc.agenda_schedule(meeting),
                  mine=mine, rsvp_forms=rsvp_forms, carried=carried, speaker_form=SpeakerForm(prefix="sp"),
-                 agenda_form=AgendaForm(prefix="ag"), empty=EmptyForm(),
-                 can_answer=meeting.ends_at > dt.datetime.now(dt.UTC))
+                 agenda_form=AgendaForm(prefix="ag"), empty=EmptyForm(), cancel_form=CancelForm(),
+                 can_answer=meeting.ends_at > dt.datetime.now(dt.UTC) and meeting.status != MeetingStatus.CANCELLED)
 
 
 @bp.route("/<int:meeting_id>/ubah", methods=["GET", "POST"])
@@ -185,17 +190,50 @@ def edit(meeting_id: int):
         form.start.data = meeting.starts_at.astimezone(WIB).time()
         form.end.data = meeting.ends_at.astimezone(WIB).time()
         form.mode.data = meeting.mode.value
+    status = 200
     if form.validate_on_submit():
-        svc.update_schedule(meeting, form.date.data, form.start.data, form.end.data)
-        for name in ("title", "venue", "period_start", "period_end", "letter_number", "letter_date",
-                     "reminder_days", "description"):
-            setattr(meeting, name, getattr(form, name).data)
-        meeting.mode = MeetingMode(form.mode.data)
-        meeting.online_url = form.online_url.data or None
+        try:
+            if form.date.data != meeting.date_wib:
+                svc.check_meeting_day(form.date.data, form.record_past.data)
+            for name in ("title", "venue", "period_start", "period_end", "letter_number", "letter_date",
+                         "reminder_days", "description"):
+                setattr(meeting, name, getattr(form, name).data)
+            meeting.mode = MeetingMode(form.mode.data)
+            meeting.online_url = form.online_url.data or None
+            notified = svc.reschedule(meeting, form.date.data, form.start.data, form.end.data)
+        except svc.MeetingError as exc:
+            db.session.rollback()
+            form.date.errors = [*form.date.errors, str(exc)]
+            status = 422
+        else:
+            db.session.commit()
+            if notified:
+                flash(_("Jadwal diubah; %(n)d undangan menerima jadwal baru beserta kalender yang diperbarui.",
+                        n=notified), "success")
+            else:
+                flash(_("Perubahan disimpan."), "success")
+            return htmx_redirect("meetings.detail", meeting_id=meeting.id)
+    elif form.is_submitted():
+        status = 422
+    return _page("meetings/edit.html", meeting, "ringkasan", form=form, status=status)
+
+
+@bp.post("/<int:meeting_id>/batal")
+@role_required(*MANAGE)
+def cancel(meeting_id: int):
+    meeting = load_meeting(meeting_id, manage=True)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        n = svc.cancel_meeting(meeting, form.reason.data)
+    except svc.MeetingError as exc:
+        flash(str(exc), "error")
+    else:
         db.session.commit()
-        flash(_("Perubahan disimpan."), "success")
-        return htmx_redirect("meetings.detail", meeting_id=meeting.id)
-    return _page("meetings/edit.html", meeting, "ringkasan", form=form)
+        flash(_("Rapat dibatalkan; pemberitahuan pembatalan dan kalender (CANCEL) untuk %(n)d undangan masuk "
+                "antrean kirim.", n=n), "success")
+    return htmx_redirect("meetings.detail", meeting_id=meeting.id)
 
 
 @bp.post("/<int:meeting_id>/narasumber")
@@ -256,6 +294,74 @@ def delete_agenda(meeting_id: int, item_id: int):
     return htmx_redirect("meetings.detail", meeting_id=meeting.id)
 
 
+def _after_move(meeting: Meeting, anchor: str):
+    """htmx swaps the re-rendered section in place; a plain form returns to it."""
+    if request.headers.get("HX-Request"):
+        db.session.expire_all()
+        return detail(meeting.id)
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + f"#{anchor}", code=303)
+
+
+@bp.post("/<int:meeting_id>/acara/<int:item_id>/geser")
+@role_required(*MANAGE)
+def move_agenda(meeting_id: int, item_id: int):
+    meeting = load_meeting(meeting_id, manage=True)
+    item = child_or_404(AgendaItem, item_id, meeting)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if svc.move_agenda_item(item, request.form.get("to", "")):
+        db.session.commit()
+    return _after_move(meeting, "h-agenda")
+
+
+@bp.post("/<int:meeting_id>/narasumber/<int:speaker_id>/geser")
+@role_required(*MANAGE)
+def move_speaker(meeting_id: int, speaker_id: int):
+    meeting = load_meeting(meeting_id, manage=True)
+    speaker = child_or_404(Speaker, speaker_id, meeting)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if svc.move_speaker(speaker, request.form.get("to", "")):
+        db.session.commit()
+    return _after_move(meeting, "h-speakers")
+
+
+@bp.route("/<int:meeting_id>/acara/<int:item_id>/ubah", methods=["GET", "POST"])
+@role_required(*MANAGE)
+def edit_agenda(meeting_id: int, item_id: int):
+    meeting = load_meeting(meeting_id, manage=True)
+    item = child_or_404(AgendaItem, item_id, meeting)
+    form = AgendaForm(obj=item)
+    if form.validate_on_submit():
+        item.title = form.title.data.strip()
+        item.duration_minutes = form.duration_minutes.data
+        item.presenter = (form.presenter.data or "").strip() or None
+        db.session.commit()
+        flash(_("Mata acara diperbarui."), "success")
+        return htmx_redirect("meetings.detail", meeting_id=meeting.id)
+    return _page("meetings/item_edit.html", meeting, "ringkasan", form=form, heading=_("Ubah mata acara"),
+                 status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/<int:meeting_id>/narasumber/<int:speaker_id>/ubah", methods=["GET", "POST"])
+@role_required(*MANAGE)
+def edit_speaker(meeting_id: int, speaker_id: int):
+    meeting = load_meeting(meeting_id, manage=True)
+    speaker = child_or_404(Speaker, speaker_id, meeting)
+    form = SpeakerForm(obj=speaker)
+    if form.validate_on_submit():
+        speaker.name = form.name.data.strip()
+        speaker.title = (form.title.data or "").strip() or None
+        speaker.institution = form.institution.data.strip()
+        speaker.email = (form.email.data or "").strip() or None
+        speaker.topic = (form.topic.data or "").strip() or None
+        db.session.commit()
+        flash(_("Narasumber diperbarui."), "success")
+        return htmx_redirect("meetings.detail", meeting_id=meeting.id)
+    return _page("meetings/item_edit.html", meeting, "ringkasan", form=form, heading=_("Ubah narasumber"),
+                 status=422 if form.is_submitted() else 200)
+
+
 @bp.post("/<int:meeting_id>/status")
 @role_required(*MANAGE)
 def set_status(meeting_id: int):
@@ -291,6 +397,9 @@ def send_invitations(meeting_id: int):
     meeting = load_meeting(meeting_id, manage=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if meeting.status == MeetingStatus.CANCELLED:
+        flash(_("Rapat dibatalkan; undangan tidak dikirim."), "error")
+        return htmx_redirect("meetings.invitations", meeting_id=meeting.id)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CLOSED):
         flash(_("Rapat sudah berlangsung; undangan tidak dikirim."), "error")
         return htmx_redirect("meetings.invitations", meeting_id=meeting.id)
@@ -365,7 +474,9 @@ def answer(meeting_id: int, invitation_id: int):
     if not svc.can_manage(current_user) and not (inv.opd_id and in_scope(current_user, inv.opd_id)):
         abort(404)
     form = RsvpForm(prefix=f"inv{inv.id}")
-    if meeting.ends_at <= dt.datetime.now(dt.UTC):
+    if meeting.status == MeetingStatus.CANCELLED:
+        flash(_("Rapat dibatalkan; jawaban tidak diperlukan."), "error")
+    elif meeting.ends_at <= dt.datetime.now(dt.UTC):
         flash(_("Rapat telah berlangsung; jawaban tidak dapat diubah."), "error")
     elif form.validate_on_submit():
         svc.answer_rsvp(inv, Rsvp(form.answer.data), form.representative_name.data,

@@ -14,7 +14,7 @@ from portal.extensions import db, limiter
 from portal.meetings import bp, documents
 from portal.meetings import services as svc
 from portal.meetings.forms import RsvpForm
-from portal.meetings.models import Rsvp
+from portal.meetings.models import MeetingStatus, Rsvp
 
 
 def _limit() -> str:
@@ -28,6 +28,9 @@ def rsvp(invitation_id: int, token: str):
         inv = svc.invitation_from_token(invitation_id, token)
     except svc.MeetingError as exc:
         return render("meetings/rsvp_error.html", message=str(exc), status=400)
+    if inv.meeting.status == MeetingStatus.CANCELLED:
+        return render("meetings/rsvp_error.html", message=_("Rapat ini dibatalkan; konfirmasi tidak diperlukan."),
+                      status=410)
     form = RsvpForm()
     if not form.is_submitted() and inv.rsvp != Rsvp.BELUM:
         form.answer.data = inv.rsvp.value

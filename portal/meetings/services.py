@@ -121,6 +121,31 @@ def template_date(key: str, year: int) -> dt.date:
     return first.replace(day=tuesdays[1])
 
 
+def next_template(today: dt.date | None = None) -> tuple[str, int, dt.date]:
+    """The next March or August rakor on or after ``today``: (template key, year, default day)."""
+    today = today or today_wib()
+    for year in (today.year, today.year + 1):
+        for key in ("maret", "agustus"):
+            day = template_date(key, year)
+            if day >= today:
+                return key, year, day
+    raise AssertionError("unreachable: next year's March is always ahead")
+
+
+def next_template_date(key: str, today: dt.date | None = None) -> dt.date:
+    """This template's next default day on or after ``today`` (this year's, else next year's)."""
+    today = today or today_wib()
+    day = template_date(key, today.year)
+    return day if day >= today else template_date(key, today.year + 1)
+
+
+def check_meeting_day(day: dt.date, record_past: bool, today: dt.date | None = None) -> None:
+    """Planning refuses a day already gone, unless staff deliberately record a past meeting."""
+    if day < (today or today_wib()) and not record_past:
+        raise MeetingError(_("Tanggal rapat sudah lewat. Centang \"mencatat rapat yang sudah berlangsung\" "
+                             "bila memang mencatat rapat lampau."))
+
+
 def template_title(key: str, year: int) -> str:
     """The title names the semester reviewed: a March {year} rakor reviews Semester II {year − 1}."""
     start, end = default_period(template_date(key, year))
@@ -196,6 +221,76 @@ def update_schedule(meeting: Meeting, day: dt.date, start: dt.time, end: dt.time
         raise MeetingError(_("Jam selesai harus sesudah jam mulai."))
     meeting.starts_at = wib_datetime(day, start)
     meeting.ends_at = wib_datetime(day, end)
+
+
+def reschedule(meeting: Meeting, day: dt.date, start: dt.time, end: dt.time) -> int:
+    """Move the meeting; invitees already sent an invitation get the updated one (same UID, next
+    SEQUENCE). Returns how many e-mails were queued (0 when nothing moved)."""
+    from portal.meetings import documents
+
+    if end <= start:
+        raise MeetingError(_("Jam selesai harus sesudah jam mulai."))
+    if (wib_datetime(day, start), wib_datetime(day, end)) == (meeting.starts_at, meeting.ends_at):
+        return 0
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.CLOSED):
+        raise MeetingError(_("Rapat yang dibatalkan atau selesai tidak dapat dijadwalkan ulang."))
+    update_schedule(meeting, day, start, end)
+    sent = [i for i in meeting.invitations if i.sent_at is not None]
+    if not sent:
+        return 0
+    meeting.ics_sequence += 1
+    n = 0
+    for inv in sent:
+        if inv.email:
+            documents.queue_update_email(inv)
+            n += 1
+    db.session.flush()
+    return n
+
+
+def cancel_meeting(meeting: Meeting, reason: str | None = None) -> int:
+    """Call the meeting off; invitees already sent an invitation get a cancellation (METHOD:CANCEL).
+    Returns how many e-mails were queued."""
+    from portal.meetings import documents
+
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CLOSED):
+        raise MeetingError(_("Rapat sudah berlangsung; tidak dapat dibatalkan."))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise MeetingError(_("Rapat sudah dibatalkan."))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = (reason or "").strip() or None
+    meeting.cancelled_at = utcnow()
+    meeting.ics_sequence += 1
+    n = 0
+    for inv in meeting.invitations:
+        if inv.sent_at is not None and inv.email:
+            documents.queue_cancellation_email(inv)
+            n += 1
+    db.session.flush()
+    return n
+
+
+def _move(items: list, item, direction: str) -> bool:
+    """Swap ``item`` with its neighbour (``up`` / ``down``) and renumber 1…n; False at an end."""
+    ordered = sorted(items, key=lambda x: (x.position, x.id))
+    i = ordered.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if direction not in ("up", "down") or not 0 <= j < len(ordered):
+        return False
+    ordered[i], ordered[j] = ordered[j], ordered[i]
+    for n, x in enumerate(ordered, start=1):
+        x.position = n
+    items.sort(key=lambda x: x.position)
+    db.session.flush()
+    return True
+
+
+def move_agenda_item(item: AgendaItem, direction: str) -> bool:
+    return _move(item.meeting.agenda_items, item, direction)
+
+
+def move_speaker(speaker: Speaker, direction: str) -> bool:
+    return _move(speaker.meeting.speakers, speaker, direction)
 
 
 def add_speaker(meeting: Meeting, **values: Any) -> Speaker:
@@ -672,6 +767,16 @@ def add_decision(meeting: Meeting, text: str, agenda_item: AgendaItem | None = N
 
 
 # --- actions ----------------------------------------------------------------------------------
+
+def check_due_date(meeting: Meeting, due: dt.date | None, today: dt.date | None = None) -> None:
+    """An agreed action is due after the meeting that agreed it, and not in the past."""
+    if due is None:
+        return
+    floor = max(meeting.date_wib, today or today_wib())
+    if due < floor:
+        raise MeetingError(_("Batas waktu tidak boleh sebelum %(d)s (tanggal rapat atau hari ini).",
+                             d=floor.strftime("%d/%m/%Y")))
+
 
 def add_action(meeting: Meeting, title: str, owner: OPD, due_date: dt.date | None = None,
                description: str | None = None, decision: Decision | None = None) -> ActionItem:
