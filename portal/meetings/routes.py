@@ -638,6 +638,18 @@ def minutes(meeting_id: int):
                  decision_form=decision_form, empty=EmptyForm(), MinutesStatus=MinutesStatus)
 
 
+@bp.post("/<int:meeting_id>/notulen/pratinjau")
+@role_required(*MANAGE)
+def minutes_preview(meeting_id: int):
+    """The live preview under the editor (htmx): the Markdown as it will read, sanitised, nothing saved."""
+    meeting = load_meeting(meeting_id, manage=True)
+    form = MinutesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    html = svc.render_markdown(form.body_md.data or "")
+    return render("meetings/_minutes_preview.html", html=html, meeting=meeting)
+
+
 @bp.post("/<int:meeting_id>/notulen/final")
 @role_required(*MANAGE)
 def finalize(meeting_id: int):
