@@ -19,7 +19,7 @@ N_('Belum menjawab')  # portal.meetings.models.Rsvp
 N_('Berkas belum lengkap')  # portal.complaints.models.PostponeReason
 N_('Daring')  # portal.meetings.models.MeetingMode
 N_('Data pribadi pelapor dibuka')  # portal.admin.workspace.routes.EVENT_LABELS
-N_('Dibatalkan')  # portal.meetings.models.ActionStatus
+N_('Dibatalkan')  # portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
 N_('Dibuka kembali')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
 N_('Didisposisikan')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Didisposisikan ke OPD')  # portal.complaints.redaction._EVENT_LABELS
