@@ -130,7 +130,7 @@ def plan_status(plan: RencanaAksi | None, on: dt.date) -> dict[str, Any] | None:
     return {
         "year": plan.year, "title": plan.title,
         "adopted_on": plan.adopted_on.isoformat() if plan.adopted_on else None,
-        "items": len(items), "done": done, "overdue": overdue,
+        "n_items": len(items), "done": done, "overdue": overdue,
         "mean_progress": round(sum(i.progress for i in items) / len(items), 1) if items else None,
         "rows": [{"title": i.title, "owner": i.owner_opd.name if i.owner_opd else None,
                   "owner_code": i.owner_opd.code if i.owner_opd else None,

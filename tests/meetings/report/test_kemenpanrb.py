@@ -111,7 +111,7 @@ def test_follow_up_quality_figures(ev):
 
 def test_rencana_aksi_status(ev):
     plan = _ind(ev, "plan")
-    assert (plan["items"], plan["done"], plan["overdue"], plan["mean_progress"]) == (3, 1, 1, 46.7)
+    assert (plan["n_items"], plan["done"], plan["overdue"], plan["mean_progress"]) == (3, 1, 1, 46.7)
     assert plan["adopted_on"] == "2026-01-15"
     rows = {r["code"]: r for r in ev["per_opd"]}
     assert (rows["DINKES"]["plan_items"], rows["DINKES"]["plan_done"]) == (1, 1)
@@ -158,4 +158,6 @@ def test_the_report_prints_evidence_and_belum_ada_data(app, evidence):
                                 chart_src=str, photos=[])
     assert "800/Kep.45-Huk/2025" in html and "SK perlu diperbarui" in html
     assert "Pejabat Penghubung" in html and "/5" not in html
+    assert "1 dari 3 kegiatan selesai, 1 melewati batas waktu" in html
+    assert "80,0%" in html and "7 laporan diverifikasi paling lama 3 hari kerja" in html
     assert "belum ada data" in blank and "✓" not in blank and "Skor" not in blank
