@@ -18,6 +18,7 @@ MODEL_MODULES = (
     "portal.complaints.summary",
     "portal.meetings.models",
     "portal.meetings.report.models",
+    "portal.meetings.evaluation.models",
 )
 
 

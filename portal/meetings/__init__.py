@@ -14,4 +14,5 @@ from portal.meetings import actions  # noqa: E402,F401
 from portal.meetings.report import routes as report_routes  # noqa: E402,F401
 from portal.meetings import routes, rsvp  # noqa: E402,F401
 # isort: on
+from portal.meetings.evaluation import routes as evaluation_routes  # noqa: E402,F401
 from portal.meetings.report import indicator_routes, periodic_routes  # noqa: E402,F401

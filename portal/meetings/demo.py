@@ -163,4 +163,7 @@ def seed(rng: random.Random) -> str:
     db.session.flush()
     carried = sum(1 for a in up.action_items if a.carried_from_id)
     lines.append(f"{up.title} (akan datang): {len(up.invitations)} undangan, {carried} tindak lanjut dibawa")
+    from portal.meetings.evaluation import demo as evaluation_demo
+
+    lines.extend(line for line in evaluation_demo.seed(rng, report_meeting=past[1]) if line)
     return "Rakor: " + "; ".join(lines)

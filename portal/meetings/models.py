@@ -400,6 +400,10 @@ class ActionItem(db.Model):
     )
     #: set on the earlier item when it was carried to the next meeting
     carried_over_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+    #: the rencana aksi item this action serves, if any (the plan is tracked on its own)
+    rencana_aksi_item_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("rencana_aksi_item.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow

@@ -9,6 +9,7 @@ def N_(text: str) -> str:
     return text
 
 
+N_('Anggota')  # portal.meetings.evaluation.models.TeamRole
 N_('Aplikasi Mobile')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Arsip')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Aspirasi')  # portal.complaints.models.ComplaintType
@@ -37,6 +38,7 @@ N_('Evaluasi Tahunan')  # portal.meetings.report.models.PeriodicKind
 N_('Final')  # portal.meetings.models.MinutesStatus
 N_('Hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Hybrid')  # portal.meetings.models.MeetingMode
+N_('Ketua')  # portal.meetings.evaluation.models.TeamRole
 N_('Lainnya')  # portal.complaints.models.PostponeReason, portal.complaints.models.ReplyChannel
 N_('Laporan Triwulan')  # portal.meetings.report.models.PeriodicKind
 N_('Laporan dibuat')  # portal.admin.workspace.routes.EVENT_LABELS
@@ -45,12 +47,17 @@ N_('Laporan diverifikasi')  # portal.complaints.redaction._EVENT_LABELS
 N_('Media Sosial')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Melewati tenggat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Menunggu jawaban pelapor')  # portal.complaints.models.PostponeReason
+N_('Pejabat Penghubung')  # portal.meetings.evaluation.models.TeamRole
+N_('Pembina')  # portal.meetings.evaluation.models.TeamRole
+N_('Penanggung Jawab')  # portal.meetings.evaluation.models.TeamRole
 N_('Pengaduan')  # portal.complaints.models.ComplaintType
+N_('Pengarah')  # portal.meetings.evaluation.models.TeamRole
 N_('Permintaan Informasi')  # portal.complaints.models.ComplaintType
 N_('Proses')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Rencana')  # portal.meetings.models.MeetingStatus
 N_('SMS')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Sedang dikerjakan')  # portal.meetings.models.ActionStatus
+N_('Sekretaris')  # portal.meetings.evaluation.models.TeamRole
 N_('Selesai')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status, portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
 N_('Selesai otomatis (10 hari kerja tanpa tanggapan)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Status berubah')  # portal.complaints.redaction._EVENT_LABELS
@@ -63,6 +70,7 @@ N_('Telepon')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.mode
 N_('Tenggat dihitung ulang (kalender berubah)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Terlaksana')  # portal.meetings.models.MeetingStatus
 N_('Tidak hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
+N_('Tim Admin')  # portal.meetings.evaluation.models.TeamRole
 N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Tindak lanjut OPD')  # portal.complaints.redaction._EVENT_LABELS
 N_('Tunda')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status

@@ -14,10 +14,8 @@ Definitions that DOMAIN.md leaves open, fixed here so the report explains itself
 - *Faster / on time / slower than the norm*: a finished complaint is on time when it finished on
   its due day (start + norm in working days), faster before it, slower after it.
 - *Over 60 days* (indicator 16) counts working days: see :mod:`portal.complaints.indicators`.
-- KemenPANRB indicators are met when: the SK team decree is at most a year old at the period's
-  end; a current liaison signed in within 30 days before the period's end (or since); the OPD's
-  %TL reaches the 90 % target; at least 90 % of finished complaints finished by their due date;
-  the OPD has action items from the meeting and none is overdue.
+- KemenPANRB's five indicators are evaluated for the province with their evidence and never
+  scored: see :mod:`portal.meetings.report.kemenpanrb`.
 """
 
 from __future__ import annotations
@@ -35,15 +33,8 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from portal.complaints import stats
 from portal.complaints.models import Category, Channel, Complaint, Status
-from portal.core.models import OPD, Liaison, User
 from portal.core.timeutil import date_start_utc
 from portal.extensions import db
-
-#: roadmap / KemenPANRB targets used to mark indicators as met
-TARGET_PERSEN_TL = 90.0
-TARGET_ON_TIME = 90.0
-SK_MAX_AGE_DAYS = 365
-LOGIN_WINDOW_DAYS = 30
 
 #: roadmap §3.5 channel groups (1.1–1.4) plus social media, which LAPOR! also receives
 CHANNEL_GROUPS = [
@@ -285,60 +276,6 @@ def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
     }
 
 
-def _opd_handling(start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
-    c = Complaint
-    late = late_days(c.finished_at, c.due_date)
-    rows = db.session.execute(
-        sa.select(c.opd_id, sa.func.count(),
-                  sa.func.sum(sa.case((late <= 0.0, 1), else_=0)))
-        .where(*_in_period(start, end), c.status == Status.SELESAI, c.opd_id.is_not(None),
-               c.finished_at.is_not(None), c.due_date.is_not(None))
-        .group_by(c.opd_id)).all()
-    return {opd_id: {"finished": int(n), "on_time": int(ok or 0)} for opd_id, n, ok in rows}
-
-
-def kemenpanrb(start: dt.date, end: dt.date, per_opd: list[dict[str, Any]],
-               action_items: dict[str, dict[str, int]] | None = None) -> list[dict[str, Any]]:
-    """The five KemenPANRB evaluation indicators per OPD (seed 004)."""
-    opds = {o.code: o for o in db.session.scalars(sa.select(OPD))}
-    handling = _opd_handling(start, end)
-    logins: dict[int, list[dt.datetime | None]] = {}
-    for opd_id, last in db.session.execute(
-            sa.select(Liaison.opd_id, User.last_login_at).join(User, User.id == Liaison.user_id)
-            .where(Liaison.valid_to.is_(None), User.active.is_(True))):
-        logins.setdefault(opd_id, []).append(last)
-    window = date_start_utc(end - dt.timedelta(days=LOGIN_WINDOW_DAYS))
-    action_items = action_items or {}
-    out = []
-    for rec in per_opd:
-        opd = opds[rec["code"]]
-        sk = opd.sk_team_date
-        sk_ok = sk is not None and (end - sk).days <= SK_MAX_AGE_DAYS
-        seen = [t for t in logins.get(opd.id, []) if t is not None]
-        last_login = max(seen) if seen else None
-        account_ok = last_login is not None and last_login >= window
-        data_ok = rec["total"] == 0 or rec["persen_tl"] >= TARGET_PERSEN_TL
-        h = handling.get(opd.id, {"finished": 0, "on_time": 0})
-        on_time_pct = _pct(h["on_time"], h["finished"])
-        quality_ok = h["finished"] == 0 or on_time_pct >= TARGET_ON_TIME
-        ai = action_items.get(opd.code, {"total": 0, "done": 0, "overdue": 0})
-        plan_ok = ai["total"] > 0 and ai["overdue"] == 0
-        oks = [sk_ok, account_ok, data_ok, quality_ok, plan_ok]
-        out.append({
-            "code": opd.code, "name": opd.name,
-            "sk_team_date": _iso(sk) if sk else None, "sk_ok": sk_ok,
-            "liaisons": len(logins.get(opd.id, [])),
-            "last_login": last_login.replace(tzinfo=None).isoformat(timespec="seconds") if last_login else None,
-            "account_ok": account_ok,
-            "total": rec["total"], "persen_tl": rec["persen_tl"], "data_ok": data_ok,
-            "finished": h["finished"], "on_time_pct": on_time_pct, "rhp": rec["rhp"], "quality_ok": quality_ok,
-            "actions_total": ai["total"], "actions_done": ai["done"], "actions_overdue": ai["overdue"],
-            "plan_ok": plan_ok,
-            "score": sum(oks),
-        })
-    return out
-
-
 #: the key figures compared with the previous period: (key, label, higher is better, digits)
 KEY_FIGURES = [
     ("received", "Laporan diterima", None, 0),
@@ -381,9 +318,12 @@ def comparison(current: dict[str, Any], previous: dict[str, Any] | None) -> list
 # --- the whole ------------------------------------------------------------------------------------
 
 def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.date] | None = None,
-                    action_items: dict[str, dict[str, int]] | None = None,
-                    progress: Progress | None = None) -> dict[str, Any]:
+                    progress: Progress | None = None, today: dt.date | None = None) -> dict[str, Any]:
     """Every figure of the report for ``start..end`` (WIB dates, inclusive), JSON-able."""
+    from portal.core.timeutil import today_wib
+    from portal.meetings.report import kemenpanrb
+
+    today = today or today_wib()
     step = progress or (lambda _n, _msg: None)
     if previous is None:
         previous = previous_period(start, end)
@@ -395,7 +335,7 @@ def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.da
     step(3, "Indikator pemantauan §3.5")
     ind = indicators(start, end)
     step(4, "Indikator evaluasi KemenPANRB")
-    evaluation = kemenpanrb(start, end, per_opd, action_items)
+    evaluation = kemenpanrb.evaluate(start, end, province, per_opd, ind["received"], today)
     step(5, "Periode sebelumnya")
     p_start, p_end = previous
     prev_province = stats.recap(p_start, p_end)
@@ -405,7 +345,7 @@ def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.da
     current_keys = key_figures(province, ind)
     previous_keys = key_figures(prev_province, prev_ind)
     return {
-        "version": 1,
+        "version": 2,
         "period": {"start": _iso(start), "end": _iso(end)},
         "previous_period": {"start": _iso(p_start), "end": _iso(p_end)},
         "province": province,
@@ -422,20 +362,22 @@ def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.da
 
 # --- the meeting's own sections -------------------------------------------------------------------
 
-def action_items_per_opd(meeting: Any, today: dt.date) -> dict[str, dict[str, int]]:
-    """Per OPD code: the meeting's action items, how many are done and how many are overdue."""
-    from portal.meetings.models import ActionStatus
+def quarter_written(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The written analyses (Tabel 2 components 4–6) of the quarterly reports inside the period,
+    so the semiannual report carries what staff wrote for its two quarters."""
+    from portal.meetings.report.models import WRITTEN_SECTIONS, PeriodicKind, PeriodicReport
 
-    out: dict[str, dict[str, int]] = {}
-    for item in meeting.action_items:
-        if item.status == ActionStatus.DROPPED:
+    out = []
+    for block in quarter_blocks(start, end):
+        year, tw = quarter_of(block[0][0])
+        rep = db.session.scalar(sa.select(PeriodicReport).where(
+            PeriodicReport.kind == PeriodicKind.QUARTERLY, PeriodicReport.year == year,
+            PeriodicReport.quarter == tw))
+        if rep is None:
             continue
-        rec = out.setdefault(item.owner_opd.code, {"total": 0, "done": 0, "overdue": 0})
-        rec["total"] += 1
-        if item.status == ActionStatus.DONE:
-            rec["done"] += 1
-        elif item.due_date is not None and item.due_date < today:
-            rec["overdue"] += 1
+        written = rep.written()
+        if any(written[k].strip() for k in WRITTEN_SECTIONS):
+            out.append({"label": f"TW {ROMAN[tw]} {year}", "status": rep.status.label, **written})
     return out
 
 
@@ -507,8 +449,8 @@ def compile_report(meeting: Any, progress: Progress | None = None, today: dt.dat
 
     today = today or today_wib()
     step = progress or (lambda _n, _msg: None)
-    figures = compile_figures(meeting.period_start, meeting.period_end,
-                              action_items=action_items_per_opd(meeting, today), progress=step)
+    figures = compile_figures(meeting.period_start, meeting.period_end, progress=step, today=today)
+    figures["quarter_written"] = quarter_written(meeting.period_start, meeting.period_end)
     step(6, "Bagian rapat")
     figures["meeting"] = compile_meeting(meeting)
     figures["compiled_on"] = _iso(today)

@@ -245,6 +245,8 @@ def template_context(meeting: Any, rep: RakorReport | None, figures: dict[str, A
     written = rep.written() if rep is not None else dict.fromkeys(WRITTEN_SECTIONS, "")
     return {"meeting": meeting, "rep": rep, "f": figures, "m": figures.get("meeting", {}),
             "written": {k: markdown_html(v) for k, v in written.items()},
+            "quarter_written": [dict(q, **{k: markdown_html(q.get(k)) for k in WRITTEN_SECTIONS})
+                                for q in figures.get("quarter_written", [])],
             "minutes_html": sanitize_html((figures.get("meeting") or {}).get("minutes", {}).get("html", "")
                                           if (figures.get("meeting") or {}).get("minutes") else ""),
             "is_draft": rep is None or not rep.is_frozen, "d": _date, "dtm": _datetime,

@@ -97,16 +97,13 @@ def test_monitoring_indicators(figures):
     assert nv["15"] == round((3 + 20 + 10) / 3, 1)
 
 
-def test_kemenpanrb_indicators_per_opd(figures):
-    ev = {e["code"]: e for e in figures["kemenpanrb"]}
-    dinkes, dpupr = ev["DINKES"], ev["DPUPR"]
-    assert dinkes["sk_ok"] and not dpupr["sk_ok"]
-    assert dinkes["account_ok"] and dinkes["liaisons"] == 1 and not dpupr["account_ok"]
-    assert dinkes["persen_tl"] == 100.0 and dinkes["data_ok"]
-    assert dinkes["on_time_pct"] == 50.0 and not dinkes["quality_ok"]
-    assert dinkes["actions_total"] == 1 and dinkes["plan_ok"]
-    assert dpupr["actions_overdue"] == 1 and not dpupr["plan_ok"]
-    assert dinkes["score"] == 4
+def test_kemenpanrb_is_evaluated_for_the_province_without_a_score(figures):
+    ev = figures["kemenpanrb"]
+    assert [i["key"] for i in ev["indicators"]] == ["sk", "account", "data", "quality", "plan"]
+    # no SK register and no rencana aksi in this fixture: no data, never a pass
+    assert ev["indicators"][0]["evidence"] is None and ev["indicators"][4]["evidence"] is None
+    assert {r["code"] for r in ev["per_opd"]} == {"DINKES", "DPUPR"}
+    assert all("score" not in r for r in ev["per_opd"])
 
 
 def test_comparison_with_the_previous_period(figures):

@@ -14,7 +14,7 @@ from portal.meetings.report.models import RakorReport, ReportStatus
 
 HEADINGS = ["Daftar Isi", "Daftar Distribusi", "1. Ringkasan Eksekutif", "2. Rekapitulasi LAPOR! per OPD dan Provinsi",
             "3. Komponen Otomatis Laporan Triwulan (Tabel 2)", "4. Indikator Pemantauan (Roadmap §3.5)",
-            "5. Indikator Evaluasi KemenPANRB per OPD", "6. Pelaksanaan Rapat Koordinasi",
+            "5. Indikator Evaluasi KemenPANRB", "6. Pelaksanaan Rapat Koordinasi",
             "7. Analisis dan Rencana Perbaikan", "8. Persetujuan"]
 
 
