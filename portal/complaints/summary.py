@@ -76,6 +76,12 @@ def _sqlite_exprs(r: str) -> list[str]:
     ]
 
 
+#: the complaint columns a SQLite update trigger listens to: the key, the measures and what decides
+#: whether a complaint is hidden (is_confidential, dispatched_at)
+SQLITE_UPDATE_COLUMNS = ("submitted_at, opd_id, status, channel, category_id, first_followup_at, verified_at, "
+                         "rating, is_confidential, dispatched_at")
+
+
 def _sqlite_ddl() -> list[str]:
     cols = ", ".join((*KEY, *MEASURES))
     key = ", ".join(KEY)
@@ -96,8 +102,8 @@ def _sqlite_ddl() -> list[str]:
         "DROP TRIGGER IF EXISTS complaint_summary_upd",
         f"CREATE TRIGGER complaint_summary_ins AFTER INSERT ON complaint BEGIN {add('NEW')} END",
         f"CREATE TRIGGER complaint_summary_del AFTER DELETE ON complaint BEGIN {remove('OLD')} END",
-        "CREATE TRIGGER complaint_summary_upd AFTER UPDATE OF submitted_at, opd_id, status, channel, category_id, "
-        f"first_followup_at, verified_at, rating ON complaint BEGIN {remove('OLD')} {add('NEW')} END",
+        f"CREATE TRIGGER complaint_summary_upd AFTER UPDATE OF {SQLITE_UPDATE_COLUMNS} ON complaint "
+        f"BEGIN {remove('OLD')} {add('NEW')} END",
     ]
 
 
@@ -147,8 +153,12 @@ END $$""".format(minus=upsert.format(select=_pg_select("old_rows", -1)),
 
 
 def trigger_ddl(dialect: str) -> list[str]:
-    """The statements that (re)create the triggers (also used by the migration)."""
-    return _pg_ddl() if dialect == "postgresql" else _sqlite_ddl()
+    """The statements that (re)create the triggers (also used by the migrations)."""
+    from portal.complaints import summary_more
+
+    if dialect == "postgresql":
+        return _pg_ddl() + summary_more.pg_ddl()
+    return _sqlite_ddl() + summary_more.sqlite_ddl()
 
 
 def install_triggers(conn) -> None:
@@ -174,6 +184,9 @@ def rebuild(session=None) -> int:
         select = (f"SELECT {', '.join(exprs[:len(KEY)])}, "
                   + ", ".join(f"sum({e})" for e in exprs[len(KEY):]) + " FROM complaint c GROUP BY 1, 2, 3, 4, 5")
     conn.exec_driver_sql(f"INSERT INTO complaint_summary ({cols}) {select}")
+    from portal.complaints import summary_more
+
+    summary_more.rebuild(conn)
     return int(conn.scalar(sa.select(sa.func.count()).select_from(ComplaintSummary.__table__)) or 0)
 
 
