@@ -213,15 +213,17 @@ def _r(value) -> float | None:
     return round(float(value), 1) if value is not None else None
 
 
-def per_opd_table(start=None, end=None, medians: dict | None = None) -> list[dict[str, Any]]:
+def per_opd_table(start=None, end=None, medians: dict | None = None,
+                  rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The recap per OPD with medians and the number of complaints behind each figure.
 
-    ``medians``: the result of :func:`medians_per_opd` for the same period, when the caller has it.
+    ``medians``: the result of :func:`medians_per_opd` for the same period, when the caller has it;
+    ``rows``: the recap per OPD (``summary.recap_per_opd``), likewise.
     """
     from portal.complaints import summary, summary_more
     from portal.core.models import OPD
 
-    rows = summary.recap_per_opd(start, end)
+    rows = rows if rows is not None else summary.recap_per_opd(start, end)
     ids = {o.code: o.id for o in db.session.scalars(sa.select(OPD))}
     med = medians if medians is not None else summary_more.medians_per_opd(start, end)
     for r in rows:

@@ -353,3 +353,80 @@ def _cli():
 
 
 stats_cli = _cli()
+
+
+# --- the dashboard in one pass ------------------------------------------------------------------
+
+class _Row:
+    """An aggregate row for :func:`portal.complaints.stats.finish_recap` built in Python."""
+
+    def __init__(self, mapping: dict[str, Any]) -> None:
+        self._mapping = mapping
+
+
+def _finish(acc: list[float]) -> dict[str, Any]:
+    from portal.complaints.models import Status
+    from portal.complaints.stats import finish_recap
+
+    statuses = [s.value for s in Status]
+    n_rtl, sum_rtl, n_rv, sum_rv, n_rhp, sum_rhp = acc[len(statuses):]
+    return finish_recap(_Row({**dict(zip(statuses, acc[:len(statuses)], strict=True)),
+                              "rtl": sum_rtl / n_rtl if n_rtl else None, "n_rtl": n_rtl,
+                              "rv": sum_rv / n_rv if n_rv else None, "n_rv": n_rv,
+                              "rhp": sum_rhp / n_rhp if n_rhp else None, "n_rhp": n_rhp}))
+
+
+def dashboard_parts(start=None, end=None, limit: int = 15) -> dict[str, Any]:
+    """``recap``, ``per_opd`` (:func:`recap_per_opd`), ``category`` and ``channel`` of a period from ONE
+    pass over the summary rows (grouped by OPD × status × channel × category: about a thousand rows a
+    year), instead of a scan per figure. Equal to the separate readers (a test)."""
+    from portal.complaints.models import Category, Channel, Status
+    from portal.complaints.public_stats import _top
+    from portal.core.models import OPD
+
+    t = ComplaintSummary.__table__
+    statuses = [s.value for s in Status]
+    q = (sa.select(t.c.opd_id, t.c.status, t.c.channel, t.c.category_id, sa.func.sum(t.c.n),
+                   sa.func.sum(t.c.n_rtl), sa.func.sum(t.c.sum_rtl), sa.func.sum(t.c.n_rv), sa.func.sum(t.c.sum_rv),
+                   sa.func.sum(t.c.n_rhp), sa.func.sum(t.c.sum_rhp))
+         .where(*_where(start, end)).group_by(t.c.opd_id, t.c.status, t.c.channel, t.c.category_id))
+    width = len(statuses) + 6
+    total = [0] * width
+    per_opd: dict[int, list] = {}
+    channels: dict[str, list[int]] = {}
+    cats: dict[int, list[int]] = {}
+    for opd_id, status, channel, category_id, n, *m in db.session.execute(q):
+        n = int(n or 0)
+        vec = [0] * width
+        if status in statuses:
+            vec[statuses.index(status)] = n
+        vec[len(statuses):] = [int(m[0] or 0), float(m[1] or 0), int(m[2] or 0), float(m[3] or 0),
+                               int(m[4] or 0), int(m[5] or 0)]
+        done = n if status in ("proses", "selesai") else 0
+        for acc in (total, per_opd.setdefault(opd_id, [0] * width)):
+            for i, v in enumerate(vec):
+                acc[i] += v
+        for found, key in ((channels, channel), (cats, category_id)):
+            c = found.setdefault(key, [0, 0])
+            c[0] += n
+            c[1] += done
+    opd_q = sa.select(OPD).options(orm.joinedload(OPD.parent)).where(OPD.active.is_(True)).order_by(OPD.name)
+    empty = [0] * width
+    per_opd_rows = [{"code": o.code, "name": o.name, "parent": o.parent.code if o.parent else None,
+                     **_finish(per_opd.get(o.id, empty))} for o in db.session.scalars(opd_q)]
+    channel_rows = [{"key": ch.value, "label": ch.label, "count": channels.get(ch.value, [0, 0])[0],
+                     "ditindaklanjuti": channels.get(ch.value, [0, 0])[1]} for ch in Channel]
+    if channels.get("", [0, 0])[0]:
+        channel_rows.append({"key": "", "label": "Tidak dirinci", "count": channels[""][0],
+                             "ditindaklanjuti": channels[""][1]})
+    paths = dict(db.session.execute(sa.select(Category.id, Category.path)).all())
+    by_path: dict[str | None, list[int]] = {}
+    for cid, (n, d) in cats.items():
+        c = by_path.setdefault(paths.get(cid), [0, 0])
+        c[0] += n
+        c[1] += d
+    cat_rows = [{"key": path or "", "label": path or "Belum dikategorikan", "count": n, "ditindaklanjuti": d}
+                for path, (n, d) in by_path.items() if n]
+    cat_rows.sort(key=lambda r: (-r["count"], r["label"]))
+    return {"recap": _finish(total), "per_opd": per_opd_rows, "channel": channel_rows,
+            "category": _top(cat_rows, limit)}

@@ -124,12 +124,13 @@ def dashboard(start: dt.date, end: dt.date) -> dict[str, Any]:
     def compute():
         t_start, t_end = trend_range(start, end)
         all_medians = summary_more.medians_per_opd(start, end)
+        parts = summary.dashboard_parts(start, end)  # recap, per OPD, categories, channels: one pass
         return {
-            "recap": summary.recap(start, end),
+            "recap": parts["recap"],
             "medians": all_medians.get(None, {}),
-            "per_opd": public_stats.per_opd_table(start, end, all_medians),
-            "category": summary.by_category(start, end),
-            "channel": summary.by_channel(start, end),
+            "per_opd": public_stats.per_opd_table(start, end, all_medians, parts["per_opd"]),
+            "category": parts["category"],
+            "channel": parts["channel"],
             "region": summary_more.by_region(start, end),
             "reporter": summary_more.by_reporter(start, end),
             "monthly": summary.monthly(t_start, t_end),
