@@ -339,8 +339,14 @@ def _cli():
 
     @group.command("check")
     def check_cmd() -> None:
-        """Compare the stored rows with a live count; non-zero exit when they differ."""
+        """Compare the stored rows (all three tables) with a live count; non-zero exit when they differ."""
+        from portal.complaints import summary_more
+
         stored, live = stored_rows(), live_rows()
+        more, more_live = summary_more.rows(), summary_more.live_rows()
+        for table in more:
+            stored.update({(table, *k): v for k, v in more[table].items()})
+            live.update({(table, *k): v for k, v in more_live[table].items()})
         if stored == live:
             click.echo(f"summary consistent: {len(stored)} rows")
             return

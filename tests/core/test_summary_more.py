@@ -117,6 +117,10 @@ def test_rebuild_restores_both_tables(app, make, runner):
     out = runner.invoke(args=["stats", "rebuild"])
     assert out.exit_code == 0, out.output
     assert summary_more.rows() == before and before["complaint_breakdown"] and before["complaint_duration"]
+    db.session.execute(sa.text("UPDATE complaint_breakdown SET n = n + 1"))
+    db.session.commit()
+    out = runner.invoke(args=["stats", "check"])
+    assert out.exit_code == 1 and "differs in 1 rows" in out.output
 
 
 def test_dashboard_reads_regions_reporters_and_medians_from_the_rows(app, make, client, monkeypatch):
