@@ -35,12 +35,14 @@ serve: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(BIN)/rq worker -u "$${REDIS_URL:?set REDIS_URL}" portal
 
-## Debian packages the tests need: Chromium (browser tests), poppler (PDF to PNG), fonts (PDFs).
+## Debian packages the tests need: Chromium (browser tests), poppler (PDF to PNG), fonts (PDFs),
+## nginx (the micro-cache test, tests/deploy).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list | grep -qi dejavu; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list | grep -qi dejavu \
+			|| ! [ -x /usr/sbin/nginx ]; then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-			chromium poppler-utils fonts-dejavu-core fontconfig >/dev/null; \
+			chromium poppler-utils fonts-dejavu-core fontconfig nginx-light >/dev/null; \
 	fi
 
 ## axe-core from the npm registry, for accessibility checks in browser tests.

@@ -16,6 +16,7 @@ MODEL_MODULES = (
     "portal.core.models",
     "portal.complaints.models",
     "portal.complaints.summary",
+    "portal.complaints.summary_more",
     "portal.meetings.models",
     "portal.meetings.report.models",
     "portal.meetings.evaluation.models",

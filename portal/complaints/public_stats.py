@@ -12,7 +12,6 @@ reveal them (docs/PRIVACY.md).
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -112,11 +111,17 @@ def by_region(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dict[
     loc = sa.case((_hidden(), sa.null()), else_=Complaint.location)
     q = (sa.select(loc, sa.func.count(Complaint.id), _done_sum())
          .where(*_where(start, end, opd_ids)).group_by(loc))
+    return fold_regions(((location, int(n), int(d or 0)) for location, n, d in db.session.execute(q)), limit)
+
+
+def fold_regions(counts: Iterable[tuple[str | None, int, int]], limit: int = 15) -> list[dict[str, Any]]:
+    """Region rows from ``(location or its first part, count, followed up)``: the kabupaten/kota part,
+    redacted; rare spellings folded into ``Lainnya`` (also :func:`portal.complaints.summary_more.by_region`)."""
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for location, n, d in db.session.execute(q):
+    for location, n, d in counts:
         key = redact(region_of(location) or "")
-        acc[key][0] += int(n)
-        acc[key][1] += int(d or 0)
+        acc[key][0] += n
+        acc[key][1] += d
     rows, other = [], [0, 0]
     for k, v in acc.items():
         if k and v[0] < MIN_REGION:
@@ -139,11 +144,17 @@ def by_reporter(start=None, end=None, opd_ids=None) -> dict[str, Any]:
     q = (sa.select(gender_col, disability_col, sa.func.count(Complaint.id))
          .select_from(Complaint).outerjoin(Reporter, Reporter.complaint_id == Complaint.id)
          .where(*_where(start, end, opd_ids)).group_by(gender_col, disability_col))
+    return reporter_result((g.value if isinstance(g, Gender) else (g or ""), bool(dis), int(n))
+                           for g, dis, n in db.session.execute(q))
+
+
+def reporter_result(counts: Iterable[tuple[str, bool, int]]) -> dict[str, Any]:
+    """The reporter block from ``(gender or '', disability, count)`` rows."""
     gender = {"L": 0, "P": 0, "": 0}
     disability = {"ya": 0, "tidak": 0}
-    for g, dis, n in db.session.execute(q):
-        gender[g.value if isinstance(g, Gender) else (g or "")] += int(n)
-        disability["ya" if dis else "tidak"] += int(n)
+    for g, dis, n in counts:
+        gender[g or ""] += n
+        disability["ya" if dis else "tidak"] += n
     return {
         "gender": [{"key": "L", "label": "Laki-laki", "count": gender["L"]},
                    {"key": "P", "label": "Perempuan", "count": gender["P"]},
@@ -170,58 +181,51 @@ def monthly(start: dt.date, end: dt.date, opd_ids=None) -> list[dict[str, Any]]:
     return out
 
 
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
-
-
 def medians_per_opd(start=None, end=None) -> dict[int | None, dict[str, float | None]]:
-    """Median RTL and RV days per OPD id (``None`` = all OPDs together)."""
+    """Median RTL and RV days per OPD id (``None`` = all complaints), counted live from every complaint.
+
+    The median of the durations truncated as :func:`portal.complaints.summary_more.bucket` does (0.1 day
+    below 10 days, whole days above), which is what the dashboard reads from the histograms
+    (``summary_more.medians_per_opd``); this live version is its reference.
+    """
+    from portal.complaints import summary_more
+
     rtl = days_between(Complaint.submitted_at, Complaint.first_followup_at)
     rv = days_between(Complaint.submitted_at, Complaint.verified_at)
-    where = period_filter(start, end)
-    out: dict[int | None, dict[str, float | None]] = {}
-    if db.session.get_bind().dialect.name == "postgresql":
-        def pct(expr):
-            return sa.func.percentile_cont(0.5).within_group(expr)
-
-        q = sa.select(Complaint.opd_id, pct(rtl), pct(rv)).where(*where).group_by(Complaint.opd_id)
-        for opd_id, m_rtl, m_rv in db.session.execute(q):
-            if opd_id is not None:
-                out[opd_id] = {"rtl_median": _r(m_rtl), "rv_median": _r(m_rv)}
-        m_rtl, m_rv = db.session.execute(sa.select(pct(rtl), pct(rv)).where(*where)).one()
-        out[None] = {"rtl_median": _r(m_rtl), "rv_median": _r(m_rv)}
-        return out
-    rtl_vals: dict[int | None, list[float]] = defaultdict(list)
-    rv_vals: dict[int | None, list[float]] = defaultdict(list)
-    q = sa.select(Complaint.opd_id, rtl, rv).where(*where).where(
+    hist: dict[tuple[int | None, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    q = sa.select(Complaint.opd_id, rtl, rv).where(*period_filter(start, end)).where(
         sa.or_(Complaint.first_followup_at.is_not(None), Complaint.verified_at.is_not(None)))
+    opds = set()
     for opd_id, a, b in db.session.execute(q.execution_options(yield_per=5000)):
-        if a is not None:
-            rtl_vals[opd_id].append(a)
-            rtl_vals[None].append(a)
-        if b is not None:
-            rv_vals[opd_id].append(b)
-            rv_vals[None].append(b)
-    for key in set(rtl_vals) | set(rv_vals) | {None}:
-        out[key] = {"rtl_median": _median(rtl_vals.get(key, [])), "rv_median": _median(rv_vals.get(key, []))}
-    return out
+        for kind, v in (("f", a), ("v", b)):
+            if v is not None:
+                if opd_id is not None:
+                    hist[(opd_id, kind)][summary_more.bucket(v)] += 1
+                hist[(None, kind)][summary_more.bucket(v)] += 1
+        if opd_id is not None:
+            opds.add(opd_id)
+    med = summary_more.median_of
+    return {key: {"rtl_median": med(hist.get((key, "f"), {})), "rv_median": med(hist.get((key, "v"), {}))}
+            for key in (*opds, None)}
 
 
 def _r(value) -> float | None:
     return round(float(value), 1) if value is not None else None
 
 
-def per_opd_table(start=None, end=None, medians: dict | None = None) -> list[dict[str, Any]]:
+def per_opd_table(start=None, end=None, medians: dict | None = None,
+                  rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The recap per OPD with medians and the number of complaints behind each figure.
 
-    ``medians``: the result of :func:`medians_per_opd` for the same period, when the caller has it.
+    ``medians``: the result of :func:`medians_per_opd` for the same period, when the caller has it;
+    ``rows``: the recap per OPD (``summary.recap_per_opd``), likewise.
     """
-    from portal.complaints import summary
+    from portal.complaints import summary, summary_more
     from portal.core.models import OPD
 
-    rows = summary.recap_per_opd(start, end)
+    rows = rows if rows is not None else summary.recap_per_opd(start, end)
     ids = {o.code: o.id for o in db.session.scalars(sa.select(OPD))}
-    med = medians if medians is not None else medians_per_opd(start, end)
+    med = medians if medians is not None else summary_more.medians_per_opd(start, end)
     for r in rows:
         m = med.get(ids.get(r["code"]), {})
         r["rtl_median"] = m.get("rtl_median")

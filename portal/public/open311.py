@@ -31,6 +31,7 @@ from portal.core.timeutil import WIB
 from portal.extensions import csrf, db
 from portal.public import bp
 from portal.public.limits import public_limit
+from portal.public.pagecache import anonymous_cache
 
 PREFIX = "/open311/v2"
 FORMATS = ("json", "xml")
@@ -266,21 +267,53 @@ def _options():
             orm.selectinload(Complaint.events))
 
 
+def _canon_list(value: str, lower: bool = False) -> str:
+    """A comma-separated value as its sorted distinct items (every spelling of one set alike)."""
+    items = {i.strip().lower() if lower else i.strip() for i in value.split(",") if i.strip()}
+    return ",".join(sorted(items))
+
+
+def _canon_date(name: str):
+    def canon(value: str) -> str:
+        try:
+            return _parse_dt(value, name).isoformat()
+        except ValueError as exc:
+            return f"!{exc}"  # one entry per kind of error
+
+    return canon
+
+
+#: canonical forms of the list's parameters for the page cache; any other parameter is ignored by
+#: the key (and by :func:`_list_requests`)
+LIST_CANON = {
+    "service_request_id": _canon_list,
+    "start_date": _canon_date("start_date"),
+    "end_date": _canon_date("end_date"),
+    "service_code": _canon_list,
+    "status": lambda v: _canon_list(v, lower=True),
+}
+
+
 @bp.route(f"{PREFIX}/requests.<fmt>", methods=["GET", "POST"])
 @csrf.exempt
 @public_limit
+@anonymous_cache(params=tuple(LIST_CANON), canon=LIST_CANON)
 def open311_requests(fmt: str):
+    """The list (GET; anonymous answers page-cached per data generation, like the other public views)
+    or a new request (POST, never cached)."""
     if (err := _fmt_or_404(fmt)) is not None:
         return err
     if request.method == "POST":
         return _create(fmt)
-    from urllib.parse import urlencode
-
     from portal.core import cache
-    from portal.public.queries import ttl
+    from portal.public.pagecache import cache_key
+    from portal.public.queries import stale_seconds, ttl
 
-    key = "pub:o311:" + urlencode(sorted(request.args.items(multi=True)))
-    items = cache.cached(key, ttl(), _list_requests)
+    # the list under the same canonical key, computed by one thread at a time while the others answer
+    # with the previous list (at most STATS_STALE_SECONDS old, as the dashboard does): when the page
+    # entry expires under load, one request recomputes it instead of all of them (measured: p99 8.5 s)
+    key = "pub:o311:" + cache_key(request.endpoint or "", tuple(LIST_CANON), LIST_CANON)
+    items = cache.cached(key, ttl(), _list_requests, shared=True, stale=stale_seconds())
     if isinstance(items, str):
         return error_response(400, items, fmt)
     return respond(fmt, items, "service_requests", "request")

@@ -70,19 +70,22 @@ def _param(name: str, value: str) -> str:
 
 
 def canonical_key(endpoint: str, view_args: dict, args, locale: str, partial: bool,
-                  params: tuple[str, ...]) -> str:
-    """The entry's key (without the generation): the same for every spelling of the same request."""
+                  params: tuple[str, ...], canon: dict | None = None) -> str:
+    """The entry's key (without the generation): the same for every spelling of the same request.
+
+    ``canon``: ``{parameter: function(value) -> canonical str}`` for a view's own parameters (Open311)."""
+    canon = canon or {}
     path_args = ",".join(f"{k}={str(v).strip().upper()}" for k, v in sorted(view_args.items()))
-    query = "&".join(f"{name}={_param(name, args.get(name, ''))}" for name in params
-                     if args.get(name, "").strip())
+    query = "&".join(f"{name}={canon.get(name, functools.partial(_param, name))(args.get(name, '').strip())}"
+                     for name in params if args.get(name, "").strip())
     raw = f"{endpoint}:{locale}:{'f' if partial else 'p'}:{path_args}?{query}"
     return "pub:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
-def cache_key(endpoint: str, params: tuple[str, ...]) -> str:
+def cache_key(endpoint: str, params: tuple[str, ...], canon: dict | None = None) -> str:
     """:func:`canonical_key` of the current request."""
     return canonical_key(endpoint, request.view_args or {}, request.args, str(get_locale() or "id"),
-                         partial_request(request.environ), params)
+                         partial_request(request.environ), params, canon)
 
 
 def _ttl() -> int:
@@ -105,21 +108,23 @@ def _conditional(resp, entry: dict):
     return resp
 
 
-def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip: tuple[str, ...] = ()):
+def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip: tuple[str, ...] = (),
+                    canon: dict | None = None):
     """Serve ``view``'s 200 responses to anonymous visitors from the cache (see the module doc).
 
     ``params``: the query parameters the view reads; every other one is ignored by the key.
     ``skip``: parameters whose presence makes a request uncacheable (free-text search).
+    ``canon``: canonical forms of parameters :func:`_param` does not know (:func:`canonical_key`).
     Use as ``@anonymous_cache`` or ``@anonymous_cache(params=(...))``.
     """
     if view is None:
-        return functools.partial(anonymous_cache, params=params, skip=skip)
+        return functools.partial(anonymous_cache, params=params, skip=skip, canon=canon)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not _cacheable(skip):
             return view(*args, **kwargs)
-        key = f"{cache_key(request.endpoint or '', params)}:g{cache.generation()}"
+        key = f"{cache_key(request.endpoint or '', params, canon)}:g{cache.generation()}"
         entry = cache.get(key)
         if entry is not None:
             return _replay(entry)
@@ -138,13 +143,13 @@ def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip
         cache.set(key, entry, _ttl())
         return _conditional(resp, entry)
 
-    setattr(wrapper, CACHED_ATTR, (params, skip))
+    setattr(wrapper, CACHED_ATTR, (params, skip, canon))
     return wrapper
 
 
 # --- the fast path --------------------------------------------------------------------------------
 
-#: marks a view function as served by :func:`anonymous_cache`; the value is its ``params``
+#: marks a view function as served by :func:`anonymous_cache`; the value is ``(params, skip, canon)``
 CACHED_ATTR = "portal_anonymous_cache"
 
 
@@ -164,10 +169,10 @@ class FastPath:
     def __init__(self, app, wsgi_app) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self._views: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] | None = None
+        self._views: dict[str, tuple] | None = None
 
-    def views(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]]:
-        """``{endpoint: (params, skip, under the public limit)}`` of the cached views, read once."""
+    def views(self) -> dict[str, tuple]:
+        """``{endpoint: (params, skip, canon, under the public limit)}`` of the cached views, read once."""
         from portal.public.limits import LIMITED_ATTR
 
         if self._views is None:
@@ -210,13 +215,13 @@ class FastPath:
         view = self.views().get(endpoint)
         if view is None:
             return None
-        params, skip, limited = view
+        params, skip, canon, limited = view
         args = MultiDict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         if any(args.get(name, "").strip() for name in skip):
             return None
         lang = args.get("lang")
         locale = lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-        key = canonical_key(endpoint, view_args, args, locale, partial_request(environ), params)
+        key = canonical_key(endpoint, view_args, args, locale, partial_request(environ), params, canon)
         with self.app.app_context():
             entry = cache.get(f"{key}:g{cache.generation()}")
             if entry is None or (limited and not self._within_limit(environ)):

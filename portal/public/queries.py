@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.complaints import public_stats, summary
+from portal.complaints import public_stats, summary, summary_more
 from portal.core import cache
 from portal.core.db import utcnow
 from portal.core.models import OPD
@@ -123,15 +123,16 @@ def dashboard(start: dt.date, end: dt.date) -> dict[str, Any]:
 
     def compute():
         t_start, t_end = trend_range(start, end)
-        all_medians = public_stats.medians_per_opd(start, end)
+        all_medians = summary_more.medians_per_opd(start, end)
+        parts = summary.dashboard_parts(start, end)  # recap, per OPD, categories, channels: one pass
         return {
-            "recap": summary.recap(start, end),
+            "recap": parts["recap"],
             "medians": all_medians.get(None, {}),
-            "per_opd": public_stats.per_opd_table(start, end, all_medians),
-            "category": summary.by_category(start, end),
-            "channel": summary.by_channel(start, end),
-            "region": public_stats.by_region(start, end),
-            "reporter": public_stats.by_reporter(start, end),
+            "per_opd": public_stats.per_opd_table(start, end, all_medians, parts["per_opd"]),
+            "category": parts["category"],
+            "channel": parts["channel"],
+            "region": summary_more.by_region(start, end),
+            "reporter": summary_more.by_reporter(start, end),
             "monthly": summary.monthly(t_start, t_end),
             "computed_at": _now_label(),
         }

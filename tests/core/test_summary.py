@@ -96,3 +96,26 @@ def test_dashboard_figures_come_from_the_summary(app, make, client, monkeypatch)
     assert [r["selesai"] for r in opd_rows if r["code"] == "DKR"] == [1]
     assert client.get("/?from=2025-01-01&to=2025-12-31").status_code == 200
     assert client.get("/opd/DKR?from=2025-01-01&to=2025-12-31").status_code == 200
+
+
+def test_the_dashboards_one_pass_equals_the_separate_readers(app, make):
+    dpupr = make.opd("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang")
+    dinkes = make.opd("DINKES", "Dinas Kesehatan")
+    at = dt.datetime(2025, 3, 1, 20, 0, tzinfo=dt.UTC)
+    make.complaint(opd=dpupr, status="proses", submitted_at=at, rating=4, channel="sms",
+                   verified_at=at + dt.timedelta(days=1), first_followup_at=at + dt.timedelta(days=2.5))
+    make.complaint(opd=dinkes, status="selesai", submitted_at=at, rating=5, channel="website",
+                   verified_at=at + dt.timedelta(hours=3), first_followup_at=at + dt.timedelta(days=4))
+    make.complaint(opd=dinkes, status="selesai", submitted_at=at, is_confidential=True, channel="sms")
+    make.complaint(status="belum_terverifikasi", submitted_at=at - dt.timedelta(days=60))
+    db.session.commit()
+    importer.import_file(SAMPLE)
+    db.session.commit()
+    for start, end in ((None, None), (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+                       (dt.date(2025, 3, 2), dt.date(2025, 3, 2))):
+        parts = summary.dashboard_parts(start, end)
+        assert parts["recap"] == summary.recap(start, end) == stats.recap(start, end)
+        assert parts["per_opd"] == summary.recap_per_opd(start, end)
+        assert parts["channel"] == summary.by_channel(start, end)
+        assert parts["category"] == summary.by_category(start, end)
+    assert parts["recap"]["total"] >= 3

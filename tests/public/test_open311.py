@@ -187,3 +187,36 @@ def test_post_bad_input_is_400(client, make, change):
     r = client.post("/open311/v2/requests.json", data=_form(cat, raw, **change))
     assert r.status_code == 400 and r.get_json()[0]["code"] == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
+
+
+def test_the_list_is_page_cached_under_a_canonical_key(app, client, make):
+    from portal.core import cache
+
+    make.complaint(tracking_no="O311A", status="proses", submitted_at=dt.datetime.now(dt.UTC))
+    db.session.commit()
+    first = client.get("/open311/v2/requests.json")
+    assert [r["service_request_id"] for r in first.get_json()] == ["O311A"]
+    assert first.headers["Cache-Control"] == "public, no-cache" and first.headers["ETag"]
+    before = cache.entries()
+    spellings = ["?utm_source=x", "?status=OPEN,open&x=1", "?status=open", "?status=%20open%20",
+                 "?service_request_id=O311A,%20O311B", "?service_request_id=O311B,O311A,O311A",
+                 "?start_date=2025-01-01T00:00:00Z", "?start_date=2025-01-01T07:00:00%2B07:00"]
+    for qs in spellings:
+        assert client.get(f"/open311/v2/requests.json{qs}").status_code == 200
+    # the bare list again, and per set of ids, per status set and per instant one page, one list and
+    # one previous-list entry (answered while another thread recomputes)
+    assert cache.entries() - before == 3 * 3
+    again = client.get("/open311/v2/requests.json", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_write_reaches_the_cached_list_at_once(app, client, make):
+    make.complaint(tracking_no="O311C", status="proses", submitted_at=dt.datetime.now(dt.UTC))
+    db.session.commit()
+    assert [r["service_request_id"] for r in client.get("/open311/v2/requests.json").get_json()] == ["O311C"]
+    make.complaint(tracking_no="O311D", status="proses",
+                   submitted_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=-1))
+    db.session.commit()
+    ids = [r["service_request_id"] for r in client.get("/open311/v2/requests.json").get_json()]
+    assert ids == ["O311C", "O311D"]
+    assert client.get("/open311/v2/requests.json?status=bogus").status_code == 400  # errors are not stored
