@@ -1,7 +1,7 @@
 """region, reporter and duration summary rows kept by triggers (issue 19)
 
 Revision ID: 0011f
-Revises: 0010f
+Revises: 0011d
 Create Date: 2026-12-01
 
 ``complaint_breakdown`` (WIB day × region × gender × disability) and ``complaint_duration`` (WIB month × OPD
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision = '0011f'
-down_revision = '0010f'
+down_revision = '0011d'
 branch_labels = None
 depends_on = None
 
