@@ -454,3 +454,30 @@ class AnswerTemplate(db.Model):
 
     def __repr__(self) -> str:
         return f"<AnswerTemplate {self.title}>"
+
+
+class BulkChange(db.Model):
+    """One bulk action of the Kominfo queue, kept so it can be undone for a short while.
+
+    ``items`` holds, per complaint, what the action changed from (status, OPD and the fields the
+    action sets) and the version it left, so an undo restores exactly that and refuses a complaint
+    changed since.
+    """
+
+    __tablename__ = "bulk_change"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    #: the action's key in the workspace (``arsip``, ``disposisi``, ``tunda``, ``verifikasi``)
+    action: orm.Mapped[str] = orm.mapped_column(sa.String(32), nullable=False)
+    actor_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: what was done, as shown to the user ("12 laporan diarsipkan (alasan: …)")
+    summary: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    #: ``[{"id": complaint id, "version": version after, "before": {field: value}}]``
+    items: orm.Mapped[list[dict[str, Any]]] = orm.mapped_column(sa.JSON, nullable=False, default=list)
+    undone_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+
+    actor: orm.Mapped[User] = orm.relationship()
+
+    def __repr__(self) -> str:
+        return f"<BulkChange {self.id} {self.action} n={len(self.items)}>"
