@@ -488,17 +488,33 @@ def act(tracking_no: str, action: str):
         return _complaint_page(fresh, status=status, error=message, conflict=conflict,
                                bound=None if conflict else {action: form})
 
+    submit_key = idempotency.posted_key()
+
+    def replayed(seen):
+        """A second POST of a form already handled (a double tap): the first one's result."""
+        if htmx_queue:
+            return _row_response(_load_full(tracking_no), notice=seen.message, next_url=next_url)
+        flash(seen.message, "success")
+        return redirect(seen.url, code=303)
+
+    if (seen := idempotency.replay(submit_key)) is not None:
+        return replayed(seen)
     if not form.validate_on_submit():
         errors = "; ".join(f"{form[k].label.text}: {' '.join(v)}" for k, v in form.errors.items()
                            if k in form and k != "csrf_token")
         if "csrf_token" in form.errors:
             abort(400)
         return refused(_("Periksa isian: %(e)s", e=errors), 422)
+    done_url = next_url if ctx == "queue" and next_url else url_for("admin.complaint", tracking_no=c.tracking_no)
     try:
         ops.check_version(c, form.version.data)
         message = spec.apply(c, form)
+        idempotency.remember(submit_key, done_url, message)
         db.session.commit()
-    except (ops.ConflictError, StaleDataError):
+    except (ops.ConflictError, StaleDataError, sa.exc.IntegrityError):
+        db.session.rollback()
+        if (seen := idempotency.replay(submit_key)) is not None:  # the other tap won the race
+            return replayed(seen)
         return refused(None, 409, conflict=True)
     except ops.TransitionError as exc:
         return refused(_("Tindakan tidak dapat dilakukan: %(e)s", e=str(exc)), 422)
@@ -506,9 +522,7 @@ def act(tracking_no: str, action: str):
         fresh = _load_full(tracking_no)
         return _row_response(fresh, notice=message, next_url=next_url)
     flash(message, "success")
-    if ctx == "queue" and next_url:
-        return redirect(next_url, code=303)
-    return redirect(url_for("admin.complaint", tracking_no=c.tracking_no), code=303)
+    return redirect(done_url, code=303)
 
 
 # --- bulk actions ------------------------------------------------------------------------------

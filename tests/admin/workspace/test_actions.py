@@ -435,3 +435,33 @@ def test_action_panel_and_suggestion_click(world, make, login_as):
 
 def test_followup_unaffected(world, make):
     assert FollowUp.__tablename__ == "followup"
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_second_identical_action_post_acts_once_and_shows_the_first_result(world, make, login_as, headers):
+    c = make.complaint(tracking_no="7300001", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    page = client.get("/admin/laporan/7300001").get_data(as_text=True)
+    form = page[page.index('action="/admin/laporan/7300001/aksi/tunda"'):]
+    key = re.search(r'name="kunci" value="([^"]+)"', form).group(1)
+    extra = {"ctx": "queue", "next": "/admin/"} if headers else {"ctx": "page"}
+    data = {"version": c.version, "kind": "lainnya", "reason": "Menunggu berkas", "kunci": key, **extra}
+    first = client.post("/admin/laporan/7300001/aksi/tunda", data=data, headers=headers)
+    second = client.post("/admin/laporan/7300001/aksi/tunda", data=data, headers=headers)
+    assert first.status_code == second.status_code == (200 if headers else 303)
+    if headers:
+        assert "ditunda" in second.get_data(as_text=True)
+    else:
+        assert second.headers["Location"] == first.headers["Location"]
+        assert "ditunda" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert kinds(fresh("7300001")).count("status") == 1
+
+
+def test_busy_state_comes_from_the_stylesheet_not_htmx_inline_styles(world, login_as, app):
+    from pathlib import Path
+
+    html = login_as(world.kominfo).get("/admin/").get_data(as_text=True)
+    assert '"includeIndicatorStyles": false' in html
+    assert "hx-disabled-elt=\"find button[type='submit']\"" in html  # the bulk bar
+    css = (Path(app.static_folder) / "css" / "portal.css").read_text()
+    assert "form.htmx-request [type=\"submit\"]" in css and "button[disabled]" in css
