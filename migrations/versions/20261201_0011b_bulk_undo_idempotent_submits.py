@@ -8,6 +8,8 @@ Create Date: 2026-12-01
   user can undo it for a few minutes (complaints changed since are refused).
 - ``submission``: the key of every handled form post and the answer it got, so a double tap or a
   retried request shows the first result instead of acting twice. Both start empty.
+- ``import_batch.new_categories``: the categories of a file that do not exist yet, listed by the
+  preview and created only when the person approves them (earlier batches: none listed).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -44,9 +46,13 @@ def upgrade():
         sa.PrimaryKeyConstraint('key', 'user_id', name=op.f('pk_submission')),
     )
     op.create_index('ix_submission_created', 'submission', ['created_at'], unique=False)
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('new_categories', sa.JSON(), server_default='[]', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_column('new_categories')
     op.drop_index('ix_submission_created', table_name='submission')
     op.drop_table('submission')
     op.drop_table('bulk_change')

@@ -430,6 +430,9 @@ class ImportBatch(db.Model):
     errors: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
     #: the row errors, ``[{"row", "id", "message"}]``
     error_report: orm.Mapped[list[dict[str, Any]]] = orm.mapped_column(sa.JSON, nullable=False, default=list)
+    #: category paths of the file that do not exist yet (listed by the preview, created on approval)
+    new_categories: orm.Mapped[list[str]] = orm.mapped_column(sa.JSON, nullable=False, default=list,
+                                                              server_default="[]")
     #: random name of the uploaded file under UPLOAD_DIR/imports while it waits (web uploads)
     stored_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
     #: the background job (preview or import) currently working on it
