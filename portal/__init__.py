@@ -59,6 +59,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     logs.init_app(app)
     cache.init_app(app)
+    from portal.core import idempotency
+
+    idempotency.init_app(app)
+    from portal.core import form_messages
+
+    form_messages.init_app(app)
 
     _import_models()
     from portal import cli

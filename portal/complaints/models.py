@@ -430,6 +430,9 @@ class ImportBatch(db.Model):
     errors: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False, default=0)
     #: the row errors, ``[{"row", "id", "message"}]``
     error_report: orm.Mapped[list[dict[str, Any]]] = orm.mapped_column(sa.JSON, nullable=False, default=list)
+    #: category paths of the file that do not exist yet (listed by the preview, created on approval)
+    new_categories: orm.Mapped[list[str]] = orm.mapped_column(sa.JSON, nullable=False, default=list,
+                                                              server_default="[]")
     #: random name of the uploaded file under UPLOAD_DIR/imports while it waits (web uploads)
     stored_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
     #: the background job (preview or import) currently working on it
@@ -454,3 +457,30 @@ class AnswerTemplate(db.Model):
 
     def __repr__(self) -> str:
         return f"<AnswerTemplate {self.title}>"
+
+
+class BulkChange(db.Model):
+    """One bulk action of the Kominfo queue, kept so it can be undone for a short while.
+
+    ``items`` holds, per complaint, what the action changed from (status, OPD and the fields the
+    action sets) and the version it left, so an undo restores exactly that and refuses a complaint
+    changed since.
+    """
+
+    __tablename__ = "bulk_change"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    #: the action's key in the workspace (``arsip``, ``disposisi``, ``tunda``, ``verifikasi``)
+    action: orm.Mapped[str] = orm.mapped_column(sa.String(32), nullable=False)
+    actor_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: what was done, as shown to the user ("12 laporan diarsipkan (alasan: …)")
+    summary: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    #: ``[{"id": complaint id, "version": version after, "before": {field: value}}]``
+    items: orm.Mapped[list[dict[str, Any]]] = orm.mapped_column(sa.JSON, nullable=False, default=list)
+    undone_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
+
+    actor: orm.Mapped[User] = orm.relationship()
+
+    def __repr__(self) -> str:
+        return f"<BulkChange {self.id} {self.action} n={len(self.items)}>"

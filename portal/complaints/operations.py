@@ -9,6 +9,7 @@ Operations only ``flush()``; the request (or CLI command) commits once at the en
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from flask_babel import gettext as _
@@ -431,3 +432,49 @@ def deadlines(complaint: Complaint, today: dt.date, calendar: WorkCalendar | Non
     out.append({"key": "selesai", "label": "Penyelesaian", "days": c.norm_days,
                 "due": c.due_date, "done": fin_done, "state": state})
     return out
+
+
+#: what a queue action may change (verify, dispatch, postpone, archive), restored by :func:`undo`
+UNDO_FIELDS = ("status", "opd_id", "type", "category_id", "norm_days", "verified_at", "dispatched_at",
+               "returned_at", "finished_at", "status_reason", "postpone_reason", "duplicate_of_id",
+               "last_activity_at")
+
+
+def snapshot(complaint: Complaint) -> dict[str, Any]:
+    """The fields an action may change, as JSON values (kept by a bulk change for its undo)."""
+    out: dict[str, Any] = {}
+    for name in UNDO_FIELDS:
+        value = getattr(complaint, name)
+        if isinstance(value, dt.datetime):
+            value = value.isoformat()
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        out[name] = value
+    return out
+
+
+def undo(complaint: Complaint, actor: User, before: dict[str, Any], *, note: str | None = None) -> None:
+    """Put a complaint back as :func:`snapshot` found it (undo of a bulk action), recording the change.
+
+    The caller has checked that nothing else changed the complaint since (its version).
+    """
+    src = complaint.status
+    old_opd = complaint.opd.code if complaint.opd else None
+    kinds = {"status": Status, "type": ComplaintType, "postpone_reason": PostponeReason}
+    for name in UNDO_FIELDS:
+        value = before.get(name)
+        if value is not None and name in kinds:
+            value = kinds[name](value)
+        elif value is not None and name.endswith("_at"):
+            value = dt.datetime.fromisoformat(value)
+        setattr(complaint, name, value)
+    opd = db.session.get(OPD, complaint.opd_id) if complaint.opd_id else None
+    complaint.opd = opd
+    if complaint.duplicate_of_id is None:
+        complaint.duplicate_of = None
+    refresh_due_date(complaint)
+    changes: dict[str, Any] = {}
+    if (opd.code if opd else None) != old_opd:
+        changes["opd"] = [old_opd, opd.code if opd else None]
+    record_event(complaint, "status", actor, from_status=src, to_status=complaint.status, public=True,
+                 changes=changes, note=note)

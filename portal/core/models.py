@@ -317,3 +317,26 @@ class ApiKey(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiKey {self.prefix}…>"
+
+
+class Submission(db.Model):
+    """A form submission already handled (idempotent submits): its key and the answer it got.
+
+    Every state-changing form carries a fresh random key; a second POST with the same key (a double
+    tap, a retried request) is answered with the first one's result instead of acting again.
+    """
+
+    __tablename__ = "submission"
+    __table_args__ = (sa.Index("ix_submission_created", "created_at"),)
+
+    #: the form's random key (``idempotency.FIELD``), unique per user
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
+    user_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    #: where the first answer sent the browser
+    url: orm.Mapped[str] = orm.mapped_column(sa.String(500), nullable=False)
+    #: the first answer's message (shown again)
+    message: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.key[:8]} user={self.user_id}>"

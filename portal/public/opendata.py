@@ -30,6 +30,14 @@ def open_data():
     return render("public/data.html", csv_columns=CSV_COLUMNS, stats_columns=STATS_COLUMNS)
 
 
+def _period_refused(exc: BadRequest):
+    """A download asked by a person (the page's form, a CSV link) with a bad period: the page again,
+    with the message in the UI language and the dates kept (JSON errors are for the .json endpoints)."""
+    return render("public/data.html", status=400, csv_columns=CSV_COLUMNS, stats_columns=STATS_COLUMNS,
+                  period_error=str(exc), period_from=request.args.get("from", ""),
+                  period_to=request.args.get("to", ""))
+
+
 #: the columns the anonymised view needs, fetched as plain tuples (no ORM objects, no identity map)
 _VIEW_COLUMNS = (
     Complaint.tracking_no, Complaint.status, Complaint.submitted_at, Complaint.verified_at,
@@ -96,7 +104,7 @@ def data_complaints_csv():
     try:
         start, end = _period()
     except BadRequest as exc:
-        return api_error(400, str(exc))
+        return _period_refused(exc)
 
     def body():
         yield "\ufeff" + _csv_line(CSV_COLUMNS)
@@ -166,7 +174,7 @@ def data_stats_csv():
     try:
         start, end = queries.parse_period(request.args, default_year=True)
     except BadRequest as exc:
-        return api_error(400, str(exc))
+        return _period_refused(exc)
     data = _stats(start, end)
     lines = ["\ufeff" + _csv_line(STATS_COLUMNS)]
     lines += [_csv_line(["" if r.get(k) is None else r.get(k) for k in STATS_COLUMNS]) for r in data["opd"]]

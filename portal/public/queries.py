@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from portal.complaints import public_stats, summary, summary_more
 from portal.core import cache
@@ -38,13 +39,13 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
         return None
     value = value.strip()
     if not _DATE.match(value):
-        raise BadRequest(f"'{name}' harus berformat YYYY-MM-DD")
+        raise BadRequest(_("'%(name)s' harus berformat YYYY-MM-DD", name=name))
     try:
         day = dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise BadRequest(f"'{name}' bukan tanggal yang valid") from exc
+        raise BadRequest(_("'%(name)s' bukan tanggal yang valid", name=name)) from exc
     if not MIN_DATE <= day <= MAX_DATE:
-        raise BadRequest(f"'{name}' di luar rentang yang didukung")
+        raise BadRequest(_("'%(name)s' di luar rentang yang didukung", name=name))
     return day
 
 
@@ -57,7 +58,7 @@ def parse_period(args, default_year: bool = False) -> tuple[dt.date | None, dt.d
         end = end or today
         start = start or dt.date(end.year, 1, 1)
     if start and end and start > end:
-        raise BadRequest("'from' tidak boleh setelah 'to'")
+        raise BadRequest(_("Tanggal awal (from) tidak boleh setelah tanggal akhir (to)."))
     return start, end
 
 

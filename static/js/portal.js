@@ -21,6 +21,30 @@
       evt.preventDefault();
     }
   }, true);
+  // A plain form post (no htmx) shows it is busy and cannot be sent twice by a double tap; the
+  // button is disabled after the submit so its own name/value still goes with the form.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (evt.defaultPrevented || form.hasAttribute("hx-post") || (form.method || "").toLowerCase() !== "post") {
+      return;
+    }
+    if (form.classList.contains("is-submitting")) {
+      evt.preventDefault();
+      return;
+    }
+    form.classList.add("is-submitting");
+    var btn = evt.submitter;
+    if (btn) {
+      window.setTimeout(function () { btn.disabled = true; }, 0);
+    }
+  });
+  // Back to a page kept in the back/forward cache: its forms can be sent again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.is-submitting").forEach(function (form) {
+      form.classList.remove("is-submitting");
+      form.querySelectorAll("[type='submit'][disabled]").forEach(function (b) { b.disabled = false; });
+    });
+  });
   // "Select all" checkbox for bulk actions.
   document.addEventListener("change", function (evt) {
     var t = evt.target;

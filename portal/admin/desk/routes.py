@@ -24,7 +24,7 @@ from portal.admin.desk.forms import DeleteForm, FollowUpForm, ReturnForm, Templa
 from portal.complaints import operations as ops
 from portal.complaints.models import AnswerTemplate, Attachment, Complaint, FollowUp, Status
 from portal.complaints.redaction import Audience, redactor_for
-from portal.core import uploads
+from portal.core import idempotency, uploads
 from portal.core.auth import get_complaint_or_404, get_or_404, in_scope, role_required, wants_partial
 from portal.core.models import Role
 from portal.core.render import htmx_redirect, render
@@ -223,6 +223,9 @@ def _done(c: Complaint, message: str):
 def opd_followup(tracking_no: str):
     """Post a follow-up (with attachments) and set Proses or Selesai."""
     c = get_complaint_or_404(tracking_no)
+    submit_key = idempotency.posted_key()
+    if (seen := idempotency.replay(submit_key)) is not None:  # a double tap: the first one's result
+        return _done(c, seen.message)
     form = FollowUpForm()
     if not form.validate_on_submit():
         return _complaint_page(c, fu_form=form, status=422)
@@ -260,13 +263,17 @@ def opd_followup(tracking_no: str):
         db.session.rollback()
         c = get_complaint_or_404(tracking_no)
         return _complaint_page(c, fu_form=form, status=422, alert=str(err))
+    message = _("Laporan diselesaikan.") if c.status == S.SELESAI and finish else _("Tindak lanjut tersimpan.")
+    idempotency.remember(submit_key, url_for("admin.opd_complaint", tracking_no=c.tracking_no), message)
     try:
         with uploads.discard_on_error(attachments):
             db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, sa.exc.IntegrityError):
+        db.session.rollback()
+        if (seen := idempotency.replay(submit_key)) is not None:  # the other tap won the race
+            return _done(get_complaint_or_404(tracking_no), seen.message)
         return _conflict(tracking_no, text=text)
-    return _done(c, _("Laporan diselesaikan.") if c.status == S.SELESAI and finish
-                 else _("Tindak lanjut tersimpan."))
+    return _done(c, message)
 
 
 @bp.post("/opd/laporan/<tracking_no>/kembalikan")

@@ -144,6 +144,11 @@ def intake_confirm(batch_id: int):
     if batch.status != "preview" or not batch.stored_name or not importer.stored_path(batch.stored_name).exists():
         flash(_("Pratinjau ini tidak dapat dikonfirmasi lagi; unggah file kembali."), "error")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
+    if batch.new_categories and request.form.get("buat_kategori") != "1":
+        # a file's new categories are permanent: created only when the person approves the list
+        flash(_("Centang persetujuan pembuatan %(n)s kategori baru sebelum mengimpor, atau perbaiki "
+                "kategori di file.", n=len(batch.new_categories)), "error")
+        return htmx_redirect("admin.intake_batch", batch_id=batch.id)
     refused = importer.claim_for_import(batch)
     if refused:
         flash(refused, "warning")

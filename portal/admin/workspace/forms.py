@@ -119,7 +119,9 @@ class BulkForm(FlaskForm):
     action = SelectField(_l("Tindakan massal"), choices=BULK_ACTIONS)
     opd = SelectField(_l("OPD tujuan"), choices=[], validate_choice=False)
     reason = StringField(_l("Alasan"), validators=[Optional(), Length(max=500)], filters=[_strip])
-    archive_reason = SelectField(_l("Alasan pengarsipan"), choices=ARCHIVE_REASONS, validate_choice=False)
+    #: no reason is pre-selected: archiving many complaints needs a deliberate choice
+    archive_reason = SelectField(_l("Alasan pengarsipan"), choices=[("", _l("— pilih alasan —")), *ARCHIVE_REASONS],
+                                 validate_choice=False)
     next = HiddenField()
 
 

@@ -62,7 +62,13 @@ TABS: tuple[Tab, ...] = (
     Tab("dikembalikan", _l("Dikembalikan")),
     Tab("rawan", _l("Rawan")),
     Tab("terlambat", _l("Terlambat")),
+    Tab("selesai", _l("Selesai")),
+    Tab("arsip", _l("Arsip")),
+    #: every status: a search reaches closed complaints too
+    Tab("semua", _l("Semua status")),
 )
+#: tabs showing closed complaints (no running deadline; outside the open-queue indexes)
+CLOSED_TABS = ("selesai", "arsip", "semua")
 TAB_KEYS = tuple(t.key for t in TABS)
 SORTS = {"baru": _l("Terbaru"), "lama": _l("Terlama"), "tenggat": _l("Tenggat terdekat")}
 
@@ -204,6 +210,12 @@ def tab_condition(tab: str, today: dt.date, cutoff: dt.date) -> sa.ColumnElement
             return sa.and_(status_in(*ACTIVE), c.stage_due_date >= today, c.stage_due_date <= cutoff)
         case "terlambat":
             return sa.and_(status_in(*ACTIVE), c.stage_due_date < today)
+        case "selesai":
+            return status_in(S.SELESAI)
+        case "arsip":
+            return status_in(S.ARSIP)
+        case "semua":
+            return sa.true()
     raise ValueError(tab)
 
 
@@ -279,7 +291,7 @@ class Page:
 
 def by_due(f: QueueFilter) -> bool:
     """The sort "tenggat terdekat" (not in Tunda, where no deadline runs: it falls back to oldest)."""
-    return f.urut == "tenggat" and f.tab != "tunda"
+    return f.urut == "tenggat" and f.tab not in ("tunda", *CLOSED_TABS)
 
 
 def _order(f: QueueFilter, submitted: Any, cid: Any, due: Any = None) -> list[Any]:
@@ -369,7 +381,8 @@ def _rare_text_page_ids(f: QueueFilter, base: list[sa.ColumnElement[bool]], size
     is found (at 1M, 90k heap reads for a word with a few hundred matches on Terlambat).
     """
     c = Complaint
-    found = (sa.select(c.id, c.submitted_at, c.stage_due_date).where(status_in(*OPEN), *base, text_condition(f.q))
+    open_only = [status_in(*OPEN)] if f.tab not in CLOSED_TABS else []
+    found = (sa.select(c.id, c.submitted_at, c.stage_due_date).where(*open_only, *base, text_condition(f.q))
              .cte("text_match").prefix_with("MATERIALIZED", dialect="postgresql"))
     return list(db.session.scalars(
         sa.select(found.c.id).order_by(*_order(f, found.c.submitted_at, found.c.id, found.c.stage_due_date))
@@ -377,12 +390,14 @@ def _rare_text_page_ids(f: QueueFilter, base: list[sa.ColumnElement[bool]], size
 
 
 def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
-    """Rows per tab under the current filters: one grouped query over the open complaints.
+    """Rows per tab under the current filters: one grouped query over every status (Selesai, Arsip and
+    "Semua status" are counted from the same rows).
 
     One row per status with four counts (all, returned, overdue, at risk); the tabs are sums of
     them. Overdue and at risk are judged on the current stage's deadline. Unfiltered it is an
     index-only scan of ``ix_complaint_stage_due`` (status, stage_due_date INCLUDE returned_at); with
-    filters, of ``ix_complaint_queue``. (A free-text filter reads the matching
+    filters it reads the matching rows of every status, closed ones included (the price of the Selesai,
+    Arsip and "Semua status" tabs; counts are cached and loaded after the rows). (A free-text filter reads the matching
     rows, through the trigram index: the queue loads counts after its rows.)
     """
     today, cutoff = risk_window(today)
@@ -392,10 +407,14 @@ def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
     stmt = (sa.select(status, count(), count().filter(c.returned_at.is_not(None)),
                       count().filter(c.stage_due_date < today),
                       count().filter(sa.and_(c.stage_due_date >= today, c.stage_due_date <= cutoff)))
-            .where(status_in(*OPEN), *filter_conditions(f)).group_by(status))
+            .where(*filter_conditions(f)).group_by(status))
     out = dict.fromkeys(TAB_KEYS, 0)
     active = {s.value for s in ACTIVE}
     for status, total, returned, overdue, at_risk in db.session.execute(stmt):
+        out["semua"] += total
+        if status in (S.SELESAI.value, S.ARSIP.value):
+            out[status] = total
+            continue
         key = {S.BELUM_TERVERIFIKASI.value: "belum_terverifikasi", S.BELUM_DITINDAKLANJUTI.value:
                "belum_ditindaklanjuti", S.PROSES.value: "proses", S.TUNDA.value: "tunda"}[status]
         out[key] += total - (returned if key == "belum_ditindaklanjuti" else 0)

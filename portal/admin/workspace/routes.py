@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
 from portal.admin import bp
 from portal.admin.workspace import queries
@@ -37,6 +38,7 @@ from portal.admin.workspace.privacy import reporter_view
 from portal.complaints import operations as ops
 from portal.complaints.models import (
     Attachment,
+    BulkChange,
     Category,
     Channel,
     Complaint,
@@ -48,7 +50,7 @@ from portal.complaints.models import (
     Status,
 )
 from portal.complaints.redaction import public_timeline_note
-from portal.core import cache
+from portal.core import cache, idempotency
 from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
 from portal.core.db import utcnow
 from portal.core.models import OPD, Role
@@ -141,6 +143,8 @@ def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
         "bulk_form": BulkForm(formdata=None),
         "archive_reasons": ARCHIVE_REASONS,
         "queue_url": url_for("admin.index", **f.args()),
+        "undoable": _undoable(),
+        "undo_minutes": UNDO_MINUTES,
     }
 
 
@@ -484,17 +488,33 @@ def act(tracking_no: str, action: str):
         return _complaint_page(fresh, status=status, error=message, conflict=conflict,
                                bound=None if conflict else {action: form})
 
+    submit_key = idempotency.posted_key()
+
+    def replayed(seen):
+        """A second POST of a form already handled (a double tap): the first one's result."""
+        if htmx_queue:
+            return _row_response(_load_full(tracking_no), notice=seen.message, next_url=next_url)
+        flash(seen.message, "success")
+        return redirect(seen.url, code=303)
+
+    if (seen := idempotency.replay(submit_key)) is not None:
+        return replayed(seen)
     if not form.validate_on_submit():
         errors = "; ".join(f"{form[k].label.text}: {' '.join(v)}" for k, v in form.errors.items()
                            if k in form and k != "csrf_token")
         if "csrf_token" in form.errors:
             abort(400)
         return refused(_("Periksa isian: %(e)s", e=errors), 422)
+    done_url = next_url if ctx == "queue" and next_url else url_for("admin.complaint", tracking_no=c.tracking_no)
     try:
         ops.check_version(c, form.version.data)
         message = spec.apply(c, form)
+        idempotency.remember(submit_key, done_url, message)
         db.session.commit()
-    except (ops.ConflictError, StaleDataError):
+    except (ops.ConflictError, StaleDataError, sa.exc.IntegrityError):
+        db.session.rollback()
+        if (seen := idempotency.replay(submit_key)) is not None:  # the other tap won the race
+            return replayed(seen)
         return refused(None, 409, conflict=True)
     except ops.TransitionError as exc:
         return refused(_("Tindakan tidak dapat dilakukan: %(e)s", e=str(exc)), 422)
@@ -502,94 +522,219 @@ def act(tracking_no: str, action: str):
         fresh = _load_full(tracking_no)
         return _row_response(fresh, notice=message, next_url=next_url)
     flash(message, "success")
-    if ctx == "queue" and next_url:
-        return redirect(next_url, code=303)
-    return redirect(url_for("admin.complaint", tracking_no=c.tracking_no), code=303)
+    return redirect(done_url, code=303)
+
+
+# --- bulk actions ------------------------------------------------------------------------------
+
+#: the bulk bar's actions -> the single actions they apply, row by row
+BULK_ACTIONS = {"verify": "verifikasi", "dispatch": "disposisi", "postpone": "tunda", "archive": "arsip"}
+#: minutes a bulk change can be undone
+UNDO_MINUTES = 10
+
+
+def _row_form(key: str, bulk: BulkForm, c: Complaint | None = None) -> ActionForm:
+    """The single action's form, filled from the bulk bar (for ``c``, or a sample to check the bar)."""
+    data = {"version": str(c.version) if c else "1", "ctx": "queue"}
+    match key:
+        case "verifikasi":
+            data |= {"type": c.type.value if c else ComplaintType.PENGADUAN.value, "opd": bulk.opd.data or ""}
+        case "disposisi":
+            data |= {"opd": bulk.opd.data or ""}
+        case "tunda":
+            data |= {"kind": PostponeReason.LAINNYA.value, "reason": bulk.reason.data or ""}
+        case "arsip":
+            data |= {"reason": bulk.archive_reason.data or "", "note": bulk.reason.data or ""}
+    form = ACTIONS[key].form(formdata=MultiDict(data), meta={"csrf": False})
+    form.validate()
+    return form
+
+
+def _form_problem(key: str, form: ActionForm) -> str | None:
+    """What is missing in the bulk bar for this action (in the UI language), else ``None``."""
+    if form.errors:
+        return "; ".join(f"{form[k].label.text}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+    if key == "arsip" and form.reason.data == "duplikat":
+        return _("Duplikat diarsipkan satu per satu (isi ID laporan yang diduplikasi).")
+    if key in ("verifikasi", "disposisi"):
+        try:
+            _opd(form.opd.data)
+        except ops.TransitionError as exc:
+            return str(exc)
+    return None
+
+
+def _bulk_summary(key: str, n: int, bulk: BulkForm) -> str:
+    """What a bulk action did, in words ("12 laporan diarsipkan (alasan: …)")."""
+    if key == "arsip":
+        reason = str(dict(ARCHIVE_REASONS).get(bulk.archive_reason.data or "", ""))
+        if bulk.reason.data:
+            reason = f"{reason}: {bulk.reason.data}"
+        return _("%(n)s laporan diarsipkan (alasan: %(r)s).", n=n, r=reason)
+    if key == "tunda":
+        return _("%(n)s laporan ditunda (alasan: %(r)s).", n=n, r=bulk.reason.data)
+    opd = db.session.scalar(sa.select(OPD.name).where(OPD.code == bulk.opd.data)) or bulk.opd.data
+    if key == "verifikasi":
+        return _("%(n)s laporan diverifikasi dan diteruskan ke %(opd)s.", n=n, opd=opd)
+    return _("%(n)s laporan didisposisikan ke %(opd)s.", n=n, opd=opd)
+
+
+def _bulk_intro(key: str, n: int, bulk: BulkForm) -> str:
+    """The confirmation question for a bulk action."""
+    if key == "arsip":
+        reason = str(dict(ARCHIVE_REASONS).get(bulk.archive_reason.data or "", ""))
+        return _("Arsipkan %(n)s laporan berikut dengan alasan \u201c%(r)s\u201d?", n=n, r=reason)
+    if key == "tunda":
+        return _("Tunda %(n)s laporan berikut dengan alasan \u201c%(r)s\u201d?", n=n, r=bulk.reason.data)
+    opd = db.session.scalar(sa.select(OPD.name).where(OPD.code == bulk.opd.data)) or bulk.opd.data
+    if key == "verifikasi":
+        return _("Verifikasi dan teruskan %(n)s laporan berikut ke %(opd)s?", n=n, opd=opd)
+    return _("Disposisikan %(n)s laporan berikut ke %(opd)s?", n=n, opd=opd)
+
+
+def _selected() -> dict[int, str]:
+    selected: dict[int, str] = {}
+    for raw in request.form.getlist("sel"):
+        cid, _sep, version = raw.partition(":")
+        if cid.isdigit():
+            selected[int(cid)] = version
+    return selected
 
 
 @bp.post("/massal")
 @role_required(Role.KOMINFO)
 def bulk():
-    """Apply one action to the selected rows; each row carries its version, conflicts are reported."""
+    """Apply one action to the selected rows, after a confirmation listing them (no JavaScript needed).
+
+    The first POST answers the confirmation (how many, which); the confirmed POST (``konfirmasi=1``)
+    applies the single action's own function to each row — each row carries its version, conflicts
+    are reported — and keeps what it changed so it can be undone for :data:`UNDO_MINUTES` minutes.
+    """
     form = BulkForm()
     form.opd.choices = [("", "—"), *queries.opd_choices()]
     next_url = form.next.data if is_safe_next(form.next.data) else url_for("admin.index")
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             abort(400)
-        return _bulk_done(next_url, [], {}, _("Periksa isian tindakan massal."))
-    selected: dict[int, str] = {}
-    for raw in request.form.getlist("sel"):
-        cid, _sep, version = raw.partition(":")
-        if cid.isdigit():
-            selected[int(cid)] = version
+        return _bulk_done(next_url, _("Periksa isian tindakan massal."), error=True)
+    key = BULK_ACTIONS[form.action.data]
+    submit_key = idempotency.posted_key()
+    if (seen := idempotency.replay(submit_key)) is not None:
+        return _bulk_done(seen.url, seen.message)
+    selected = _selected()
     if not selected:
-        return _bulk_done(next_url, [], {}, _("Pilih minimal satu laporan."))
+        return _bulk_done(next_url, _("Pilih minimal satu laporan."), error=True)
+    for version in selected.values():
+        if not version.strip().isdigit():
+            raise ops.VersionMissing()
+    problem = _form_problem(key, _row_form(key, form))
+    if problem:
+        return _bulk_done(next_url, _("Tindakan massal tidak dijalankan: %(e)s", e=problem), error=True)
     complaints = db.session.scalars(sa.select(Complaint).where(Complaint.id.in_(selected))
                                     .options(orm.joinedload(Complaint.opd), orm.joinedload(Complaint.reporter),
                                              orm.joinedload(Complaint.category))
                                     .order_by(Complaint.submitted_at)).unique().all()
-    done: list[str] = []
+    if request.form.get("konfirmasi") != "1":
+        ctx = {"bulk_form": form, "rows": complaints, "selected": selected, "next_url": next_url,
+               "intro": _bulk_intro(key, len(complaints), form), "action_label": ACTIONS[key].label}
+        return render("admin/workspace/bulk_confirm.html", partial="admin/workspace/_bulk_confirm.html", **ctx)
+    done: list[Complaint] = []
+    before: dict[int, dict[str, Any]] = {}
     refused: dict[str, str] = {}
-    from portal.notifications import notify_dispatch, notify_postpone
-
+    conflicts: set[str] = set()
     for c in complaints:
         try:
             ops.check_version(c, selected[c.id])
-            match form.action.data:
-                case "verify":
-                    opd = _opd(form.opd.data)
-                    ops.verify(c, current_user, opd=opd)
-                    notify_dispatch(c)
-                case "dispatch":
-                    ops.dispatch(c, current_user, _opd(form.opd.data))
-                    notify_dispatch(c)
-                case "postpone":
-                    if not form.reason.data:
-                        raise ops.TransitionError(_("alasan wajib diisi"))
-                    ops.postpone(c, current_user, form.reason.data)
-                    notify_postpone(c, form.reason.data)
-                case "archive":
-                    reason = str(dict(ARCHIVE_REASONS).get(form.archive_reason.data or "", ""))
-                    if not reason:
-                        raise ops.TransitionError(_("alasan pengarsipan wajib dipilih"))
-                    if form.archive_reason.data == "duplikat":
-                        raise ops.TransitionError(_("duplikat diarsipkan satu per satu"))
-                    if form.reason.data:
-                        reason = f"{reason}: {form.reason.data}"
-                    ops.archive(c, current_user, reason)
-            done.append(c.tracking_no)
+            row_form = _row_form(key, form, c)
+            if (problem := _form_problem(key, row_form)) is not None:
+                raise ops.TransitionError(problem)
+            snap = ops.snapshot(c)
+            ACTIONS[key].apply(c, row_form)
+            before[c.id] = snap
+            done.append(c)
         except ops.ConflictError:
             refused[c.tracking_no] = _("diubah petugas lain")
+            conflicts.add(c.tracking_no)
         except ops.TransitionError as exc:
             refused[c.tracking_no] = str(exc)
+    message = " ".join(filter(None, [
+        _bulk_summary(key, len(done), form) if done else _("Tidak ada laporan yang diubah."),
+        _("Ditolak: %(items)s.", items="; ".join(f"#{k} ({v})" for k, v in refused.items())) if refused else "",
+    ]))
+    try:
+        db.session.flush()
+        if done:
+            db.session.add(BulkChange(action=key, actor_id=current_user.id, summary=message, items=[
+                {"id": c.id, "no": c.tracking_no, "version": c.version, "before": before[c.id]} for c in done]))
+        idempotency.remember(submit_key, next_url, message)
+        db.session.commit()
+    except (StaleDataError, sa.exc.IntegrityError):
+        db.session.rollback()
+        if (seen := idempotency.replay(submit_key)) is not None:
+            return _bulk_done(seen.url, seen.message)
+        return _bulk_done(next_url, _("Tidak ada yang disimpan: laporan terpilih baru saja diubah petugas lain."),
+                          error=True, status=409)
+    status = 200 if done or not refused else (409 if set(refused) == conflicts else 422)
+    return _bulk_done(next_url, message, error=bool(refused), status=status)
+
+
+def _undoable() -> BulkChange | None:
+    """The signed-in user's last bulk change, while it can still be undone."""
+    if not can_act():
+        return None
+    return db.session.scalar(sa.select(BulkChange).where(
+        BulkChange.actor_id == current_user.id, BulkChange.undone_at.is_(None),
+        BulkChange.at >= utcnow() - dt.timedelta(minutes=UNDO_MINUTES)).order_by(BulkChange.at.desc()).limit(1))
+
+
+@bp.post("/massal/<int:change_id>/batal")
+@role_required(Role.KOMINFO)
+def bulk_undo(change_id: int):
+    """Undo a bulk change of one's own within :data:`UNDO_MINUTES` minutes; complaints changed since
+    are left alone and named."""
+    form = BulkForm()
+    if not form.validate_on_submit() and "csrf_token" in form.errors:
+        abort(400)
+    next_url = form.next.data if is_safe_next(form.next.data) else url_for("admin.index")
+    change = db.session.get(BulkChange, change_id)
+    if change is None or change.actor_id != current_user.id:
+        abort(404)
+    if change.undone_at is not None:
+        return _bulk_done(next_url, _("Tindakan massal ini sudah dibatalkan."))
+    if change.at < utcnow() - dt.timedelta(minutes=UNDO_MINUTES):
+        return _bulk_done(next_url, _("Tindakan massal hanya dapat dibatalkan dalam %(m)s menit.", m=UNDO_MINUTES),
+                          error=True, status=409)
+    restored, changed = 0, []
+    for item in change.items:
+        c = db.session.get(Complaint, item["id"])
+        if c is None or c.version != item["version"]:
+            changed.append(f"#{item['no']}")
+            continue
+        ops.undo(c, current_user, item["before"], note=_("Pembatalan tindakan massal"))
+        restored += 1
+    change.undone_at = utcnow()
+    message = _("Dibatalkan: %(n)s laporan dikembalikan ke keadaan sebelumnya.", n=restored)
+    if changed:
+        message += " " + _("Tidak dikembalikan karena sudah diubah sejak itu: %(items)s.", items=", ".join(changed))
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        return _bulk_done(next_url, [], {no: _("diubah petugas lain") for no in done},
-                          _("Tidak ada yang disimpan: laporan terpilih baru saja diubah petugas lain."), 409)
-    return _bulk_done(next_url, done, refused)
+        return _bulk_done(next_url, _("Tidak ada yang dibatalkan: laporan baru saja diubah petugas lain."),
+                          error=True, status=409)
+    return _bulk_done(next_url, message, error=bool(changed))
 
 
-def _bulk_done(next_url: str, done: list[str], refused: dict[str, str], error: str | None = None,
-               status: int | None = None):
-    parts = []
-    if done:
-        parts.append(_("%(n)s laporan diproses: %(ids)s.", n=len(done), ids=", ".join(f"#{d}" for d in done)))
-    if refused:
-        parts.append(_("Ditolak: %(items)s.", items="; ".join(f"#{k} ({v})" for k, v in refused.items())))
-    message = " ".join(parts) or error or ""
+def _bulk_done(next_url: str, message: str, *, error: bool = False, status: int | None = None):
     if status is None:
-        status = 200 if done or not (refused or error) else (409 if refused and all(
-            v == _("diubah petugas lain") for v in refused.values()) else 422)
+        status = 422 if error else 200
     if wants_partial():
         f = queries.QueueFilter.from_args(dict(parse_qsl(urlsplit(next_url).query)))
         ctx = _queue_context(f)
         ctx["bulk_notice"] = message
-        ctx["bulk_error"] = bool(refused or error)
+        ctx["bulk_error"] = error
         return render("admin/workspace/index.html", partial="admin/workspace/_queue.html", status=status, **ctx)
-    flash(message, "success" if done and not refused else "error")
+    flash(message, "error" if error else "success")
     return redirect(next_url, code=303)
 
 

@@ -13,12 +13,15 @@ from flask.cli import AppGroup
 @click.command("import-lapor")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would happen; write nothing.")
-def import_lapor(file: Path, dry_run: bool) -> None:
+@click.option("--create-categories/--no-create-categories", default=True, show_default=True,
+              help="Create the file's categories that do not exist yet (listed in the output); with "
+                   "--no-create-categories rows with such a category are errors.")
+def import_lapor(file: Path, dry_run: bool, create_categories: bool) -> None:
     """Import a SP4N-LAPOR! export (CSV or XLSX).
 
-    Prints the created/updated/unchanged counts. When any row is invalid nothing is written,
-    every row error is printed with its row number (the header is row 1) and ID Laporan, and
-    the command exits with status 1.
+    Prints the created/updated/unchanged counts and every category the file adds. When any row is
+    invalid nothing is written, every row error is printed with its row number (the header is row 1)
+    and ID Laporan, and the command exits with status 1.
     """
     from portal.complaints.importing import importer
     from portal.complaints.models import ImportBatch
@@ -35,12 +38,17 @@ def import_lapor(file: Path, dry_run: bool) -> None:
         batch = ImportBatch(filename=file.name[:255], sha256=sha, status="pending", user_id=None)
         db.session.add(batch)
         db.session.commit()
-        result = importer.run_import(file, batch)
+        result = importer.run_import(file, batch, create_categories=create_categories)
     prefix = "dry run (nothing written): would have " if dry_run else ""
     summary = (f"{prefix}created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
                f" ({result.rows} rows, {result.seconds:.1f} s)")
     if result.ok:
         click.echo(summary)
+        if result.new_categories:
+            verb = "would create" if dry_run else "created"
+            click.echo(f"new categories ({verb} {len(result.new_categories)}):")
+            for path in result.new_categories:
+                click.echo(f"  {path}")
         return
     for err in result.errors:
         click.echo(f"row {err.row}, ID Laporan {err.id or '-'}: {err.message}")

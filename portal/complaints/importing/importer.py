@@ -51,6 +51,7 @@ from portal.complaints.models import (
     Gender,
     ImportBatch,
     Reporter,
+    Status,
 )
 from portal.complaints.tracking import STAFF_PREFIX
 from portal.core import cache
@@ -189,6 +190,8 @@ class ImportResult:
     #: (header as in the file, recognised column label or ``None`` when ignored)
     columns: list[tuple[str, str | None]] = field(default_factory=list)
     seconds: float = 0.0
+    #: category paths of the file that did not exist (created, or to be created), parents first
+    new_categories: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -381,8 +384,12 @@ class Importer:
     """One run over one file. Use :func:`import_file` unless you need the pieces."""
 
     def __init__(self, path: str | os.PathLike, *, dry_run: bool = False, actor_id: int | None = None,
-                 on_progress: ProgressFn | None = None, batch_size: int = BATCH_SIZE):
+                 on_progress: ProgressFn | None = None, batch_size: int = BATCH_SIZE,
+                 create_categories: bool = True):
         self.path = path
+        #: categories of the file that do not exist yet are created (else such rows are errors); the
+        #: preview lists them (``ImportResult.new_categories``) so a person approves them first
+        self.create_categories = create_categories
         self.dry_run = dry_run
         self.writing = not dry_run
         self.actor_id = actor_id
@@ -435,6 +442,7 @@ class Importer:
             sub_key = header_key(sub)
             node = self.cat_by_key.get(sub_key)
             if node is None:
+                self.result.new_categories.append(sub)
                 if self.writing:
                     node = self.session.execute(
                         sa.insert(Category.__table__).returning(Category.__table__.c.id),
@@ -576,6 +584,10 @@ class Importer:
                 self._error(row_no, tracking, message)
             return None
         if rec.get("_category"):
+            if (self.writing and not self.create_categories
+                    and header_key(rec["_category"]) not in self.cat_by_key):
+                self._error(row_no, tracking, f"Kategori baru «{rec['_category']}» belum disetujui untuk dibuat")
+                return None
             rec["category_id"] = self._category_id(rec["_category"])
         elif "category" in texts:
             rec["category_id"] = None
@@ -694,7 +706,7 @@ class Importer:
                 rep["has_disability"] = bool(rep["has_disability"])
                 if any(rep.values()):
                     rep_inserts.append({"complaint_id": cid, **rep})
-                events.append(self._event(cid, "imported", public=True, to_status=row["status"]))
+                events.extend(self._history(cid, row))
                 if rec.get("_followup"):
                     fus.append({"complaint_id": cid, "opd_id": row["opd_id"], "author_id": None,
                                 "created_at": row["finished_at"] or row["first_followup_at"] or self.now,
@@ -872,10 +884,47 @@ class Importer:
         return _iso(value)
 
     def _event(self, cid: int, kind: str, *, changes: dict[str, Any] | None = None, public: bool,
-               from_status: Any = None, to_status: Any = None) -> dict[str, Any]:
-        return {"complaint_id": cid, "at": self.now, "actor_id": self.actor_id, "kind": kind,
+               from_status: Any = None, to_status: Any = None, at: dt.datetime | None = None) -> dict[str, Any]:
+        return {"complaint_id": cid, "at": at or self.now, "actor_id": self.actor_id, "kind": kind,
                 "from_status": from_status, "to_status": to_status, "changes": changes or {},
                 "note": None, "is_public": public}
+
+    def _history(self, cid: int, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """The events of a new complaint at LAPOR!'s own dates (its public timeline), not the import time.
+
+        Received (Tanggal Laporan), verified (internal, as in the portal), forwarded (Tanggal
+        Disposisi), first follow-up (Tanggal Tindak Lanjut), finished (Tanggal Selesai) — as far as
+        the file gives them and the final status agrees; a final status the dates do not explain
+        (Tunda, Arsip …) is reached at the latest date known. The import time is kept in the
+        received event's changes.
+        """
+        S = Status
+        final = row["status"]
+        events = [self._event(cid, "imported", public=True, to_status=S.BELUM_TERVERIFIKASI,
+                              at=row["submitted_at"], changes={"imported_at": self.now.isoformat()})]
+        state, last = S.BELUM_TERVERIFIKASI, row["submitted_at"]
+
+        def step(kind: str, at: dt.datetime | None, to: Status, **extra: Any) -> None:
+            nonlocal state, last
+            at = max(at or last, last)  # never before the previous step
+            events.append(self._event(cid, kind, public=True, from_status=state, to_status=to, at=at, **extra))
+            state, last = to, at
+
+        if row["verified_at"] is not None:
+            last = max(row["verified_at"], last)
+            events.append(self._event(cid, "verified", public=False, at=last))
+        if final != S.BELUM_TERVERIFIKASI and row["dispatched_at"] is not None:
+            opd = self.opd_code.get(row["opd_id"]) if row["opd_id"] else None
+            step("dispatched", row["dispatched_at"], S.BELUM_DITINDAKLANJUTI, changes={"opd": [None, opd]})
+        if final in (S.PROSES, S.SELESAI) and row["first_followup_at"] is not None and state != S.BELUM_TERVERIFIKASI:
+            step("followup", row["first_followup_at"], S.PROSES)
+        if final == S.SELESAI and row["finished_at"] is not None and state != S.BELUM_TERVERIFIKASI:
+            step("status", row["finished_at"], S.SELESAI)
+        if state != final:
+            known = [d for d in (row["verified_at"], row["dispatched_at"], row["first_followup_at"],
+                                 row["finished_at"]) if d is not None]
+            step("status", max([last, *known]), final)
+        return events
 
 
 def _converter(type_: Any, dialect: str) -> Callable[[Any], Any] | None:
@@ -926,10 +975,11 @@ def _small_int(value: str) -> int | None:
 # --- Whole runs: history, commit, files ------------------------------------------------------------
 
 def import_file(path: str | os.PathLike, *, dry_run: bool = False, actor_id: int | None = None,
-                on_progress: ProgressFn | None = None, batch_size: int = BATCH_SIZE) -> ImportResult:
+                on_progress: ProgressFn | None = None, batch_size: int = BATCH_SIZE,
+                create_categories: bool = True) -> ImportResult:
     """Run the importer; on success (and not a dry run) the caller commits."""
     return Importer(path, dry_run=dry_run, actor_id=actor_id, on_progress=on_progress,
-                    batch_size=batch_size).run()
+                    batch_size=batch_size, create_categories=create_categories).run()
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -956,19 +1006,23 @@ def _record(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.unchanged = result.unchanged
     batch.errors = result.error_count
     batch.error_report = [e.as_dict() for e in result.errors]
+    batch.new_categories = list(result.new_categories)
     batch.finished_at = utcnow()
 
 
 def run_import(path: str | os.PathLike, batch: ImportBatch, *,
-               on_progress: ProgressFn | None = None) -> ImportResult:
+               on_progress: ProgressFn | None = None, create_categories: bool = True) -> ImportResult:
     """Import for real and record the outcome in ``batch``: committed together, or rolled back.
 
     A failed attempt is still recorded (status ``failed``, with its errors) in a commit of its own.
+    ``create_categories=False`` refuses rows whose category does not exist (the web import without
+    the person's approval of the preview's new categories).
     """
     batch.status = "running"
     db.session.commit()
     batch_id = batch.id
-    result = import_file(path, actor_id=batch.user_id, on_progress=on_progress)
+    result = import_file(path, actor_id=batch.user_id, on_progress=on_progress,
+                         create_categories=create_categories)
     batch = db.session.get(ImportBatch, batch_id)
     _record(batch, result, "done" if result.ok else "failed")
     db.session.commit()

@@ -105,3 +105,19 @@ def test_opd_pages_have_no_serious_accessibility_violations(live_server, js_page
     for path in ("/admin/opd", "/admin/opd/laporan/LPR-0001", "/admin/opd/template"):
         js_page.goto(live_server(path))
         assert axe_violations(js_page) == [], path
+
+
+def test_a_double_tap_on_send_saves_one_followup(live_server, phone_page):
+    page = phone_page
+    _seed(live_server)
+    browser_login(page, live_server, "penghubung@uji.go.id", "Rahasia-12345")
+    page.goto(live_server.url + "/admin/opd/laporan/LPR-0001")
+    page.fill("textarea#text", "Petugas sudah meninjau lokasi.")
+    page.dblclick("text=Kirim tindak lanjut")
+    page.locator("text=Tindak lanjut tersimpan.").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("text=wajib diisi").count() == 0
+    assert page.locator("text=baru saja diubah").count() == 0
+    with live_server.app.app_context():
+        c = db.session.scalar(sa.select(Complaint).where(Complaint.tracking_no == "LPR-0001"))
+        assert [f.text for f in c.followups] == ["Petugas sudah meninjau lokasi."]

@@ -416,3 +416,38 @@ def test_home_shows_own_rakor_actions_only(world, login_as):
     assert "badge-overdue" in section[:section.index(unit.title)]
     html_b = login_as(world.user_b).get("/admin/opd").get_data(as_text=True)
     assert other.title in html_b and mine.title not in html_b
+
+
+# --- Double tap ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_second_identical_followup_post_saves_once_and_shows_the_first_result(world, login_as, headers):
+    c = world.ca1
+    client = login_as(world.user_a1)
+    page = client.get(_url(c)).get_data(as_text=True)
+    form = page[page.index('action="' + _url(c, "/tindak-lanjut")):]
+    key = re.search(r'name="kunci" value="([^"]+)"', form).group(1)
+    data = {"text": "Sudah ditinjau tim.", "status": "proses", "version": str(c.version), "kunci": key}
+    first = client.post(_url(c, "/tindak-lanjut"), data=data, headers=headers)
+    second = client.post(_url(c, "/tindak-lanjut"), data=data, headers=headers)  # the double tap
+    assert first.status_code == second.status_code
+    assert second.status_code == (200 if headers else 303)
+    html = client.get(_url(c)).get_data(as_text=True) if not headers else second.get_data(as_text=True)
+    assert "Tindak lanjut tersimpan" in html and "wajib diisi" not in html and "diubah oleh pengguna lain" not in html
+    assert len(_reload(c).followups) == 1
+    # a second tap that arrives with the text already cleared still shows the first result
+    third = client.post(_url(c, "/tindak-lanjut"), data={**data, "text": ""}, headers=HX)
+    assert third.status_code == 200 and "wajib diisi" not in third.get_data(as_text=True)
+    assert len(_reload(c).followups) == 1
+    # a new form (a new key) is a new follow-up
+    data["kunci"] = re.search(r'name="kunci" value="([^"]+)"', third.get_data(as_text=True)).group(1)
+    data["version"] = str(_reload(c).version)
+    assert client.post(_url(c, "/tindak-lanjut"), data=data).status_code == 303
+    assert len(_reload(c).followups) == 2
+
+
+def test_followup_form_disables_its_button_while_sending(world, login_as):
+    html = login_as(world.user_a1).get(_url(world.ca1)).get_data(as_text=True)
+    form = html[html.index('action="' + _url(world.ca1, "/tindak-lanjut")):]
+    assert "hx-disabled-elt=\"find button[type='submit']\"" in form[:form.index(">")]

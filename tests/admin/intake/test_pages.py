@@ -7,7 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from portal.complaints.models import Channel, Complaint, ComplaintEvent, ImportBatch, Status
+from portal.complaints.models import Category, Channel, Complaint, ComplaintEvent, ImportBatch, Status
 from portal.core.models import OutboxMessage
 from portal.extensions import db
 from tests.complaints.importing.conftest import SAMPLE, row, write_csv
@@ -54,11 +54,22 @@ def test_upload_preview_confirm_history(client, make, login_as, opds, app):
     assert "Instansi Tujuan" in page and "5100231" in page and "Lampu PJU padam" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
 
+    # the file's new categories are listed, and created only when approved
+    assert batch.new_categories and "Infrastruktur > Penerangan Jalan" in batch.new_categories
+    assert "Kategori baru" in page and "Infrastruktur &gt; Penerangan Jalan" in page and 'name="buat_kategori"' in page
     resp = client.post(f"/admin/impor/{batch.id}/konfirmasi")
+    assert resp.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, batch.id).status == "preview"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Category)) == 0
+    assert "Centang persetujuan pembuatan" in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+    resp = client.post(f"/admin/impor/{batch.id}/konfirmasi", data={"buat_kategori": "1"})
     assert resp.status_code == 303
     db.session.expire_all()
     batch = db.session.get(ImportBatch, batch.id)
     assert (batch.status, batch.created, batch.stored_name) == ("done", 6, None)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Category)) == len(batch.new_categories)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 6
     event = db.session.scalars(sa.select(ComplaintEvent)).first()
     assert event.actor_id == user.id and event.kind == "imported"
@@ -187,7 +198,7 @@ def test_staff_numbers_are_sequential_and_never_imported(client, make, login_as)
     ("phone", "123", "Nomor telepon Indonesia tidak valid"),
     ("email", "ani@", "Alamat email tidak valid."),
     ("text", "", "Isi laporan wajib diisi."),
-    ("channel", "website", "Not a valid choice"),
+    ("channel", "website", "Pilihan tidak valid"),
 ])
 def test_staff_entry_validation_keeps_what_was_typed(client, make, login_as, field, value, message):
     login_as(make.user("kominfo"))
@@ -248,6 +259,6 @@ def test_background_thread_jobs_and_polling(client, make, login_as, opds, tmp_pa
     batch = db.session.scalars(sa.select(ImportBatch)).one()
     batch = wait_for(batch.id, "preview")
     assert batch.created == 3000
-    client.post(f"/admin/impor/{batch.id}/konfirmasi")
+    client.post(f"/admin/impor/{batch.id}/konfirmasi", data={"buat_kategori": "1"})
     batch = wait_for(batch.id, "done")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 3000

@@ -266,11 +266,11 @@ def test_bulk_dispatch_with_a_stale_row(world, make, login_as):
     arch = make.complaint(tracking_no="7100003", submitted_at=recent(2), status="arsip")
     client = login_as(world.kominfo)
     resp = client.post("/admin/massal", data={
-        "action": "dispatch", "opd": "DINKES", "next": "/admin/",
+        "action": "dispatch", "opd": "DINKES", "next": "/admin/", "konfirmasi": "1",
         "sel": [f"{a.id}:{a.version}", f"{b.id}:{b.version + 5}", f"{arch.id}:{arch.version}"]}, headers=HX)
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
-    assert "1 laporan diproses: #7100001" in html
+    assert "1 laporan didisposisikan ke Dinas Kesehatan" in html
     assert "#7100002 (diubah petugas lain)" in html and "#7100003" in html
     assert fresh("7100001").opd.code == "DINKES"
     assert fresh("7100002").status == S.BELUM_TERVERIFIKASI
@@ -281,20 +281,126 @@ def test_bulk_verify_postpone_archive_without_js(world, make, login_as):
     rows = [make.complaint(tracking_no=f"71000{i}0", submitted_at=recent(1)) for i in range(3)]
     client = login_as(world.kominfo)
     sel = [f"{c.id}:{c.version}" for c in rows]
-    resp = client.post("/admin/massal", data={"action": "verify", "sel": sel, "opd": "DPUPR",
+    resp = client.post("/admin/massal", data={"action": "verify", "sel": sel, "opd": "DPUPR", "konfirmasi": "1",
                                               "next": "/admin/?kanal=sms"})
     assert resp.status_code == 303 and resp.headers["Location"] == "/admin/?kanal=sms"
     assert all(fresh(c.tracking_no).verified_at and fresh(c.tracking_no).status == S.BELUM_DITINDAKLANJUTI
                for c in rows)
     sel = [f"{c.id}:{fresh(c.tracking_no).version}" for c in rows[:2]]
-    assert client.post("/admin/massal", data={"action": "postpone", "sel": sel}).status_code == 303
+    resp = client.post("/admin/massal", data={"action": "postpone", "sel": sel, "konfirmasi": "1"})
+    assert resp.status_code == 303
     assert fresh(rows[0].tracking_no).status == S.BELUM_DITINDAKLANJUTI  # no reason → refused
-    client.post("/admin/massal", data={"action": "postpone", "sel": sel, "reason": "Menunggu berkas"})
+    client.post("/admin/massal", data={"action": "postpone", "sel": sel, "reason": "Menunggu berkas", "konfirmasi": "1"})
     assert fresh(rows[0].tracking_no).status == S.TUNDA
     c = fresh(rows[2].tracking_no)
-    client.post("/admin/massal", data={"action": "archive", "archive_reason": "tidak_jelas", "sel": [f"{c.id}:{c.version}"]})
+    client.post("/admin/massal", data={"action": "archive", "archive_reason": "tidak_jelas", "konfirmasi": "1",
+                                       "sel": [f"{c.id}:{c.version}"]})
     assert fresh(rows[2].tracking_no).status == S.ARSIP
     assert client.post("/admin/massal", data={"action": "verify"}).status_code == 303
+
+
+def _sel(*complaints):
+    return [f"{c.id}:{fresh(c.tracking_no).version}" for c in complaints]
+
+
+def test_bulk_archive_asks_first_with_the_count_and_the_rows(world, make, login_as):
+    rows = [make.complaint(tracking_no=f"72000{i}", submitted_at=recent(1), title=f"Judul {i}") for i in range(3)]
+    client = login_as(world.kominfo)
+    data = {"action": "archive", "archive_reason": "tidak_jelas", "reason": "tanpa isi", "sel": _sel(*rows),
+            "next": "/admin/"}
+    resp = client.post("/admin/massal", data=data)  # no JavaScript: a page, nothing changed yet
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Arsipkan 3 laporan berikut" in html and all(f"#{c.tracking_no}" in html for c in rows)
+    assert 'name="konfirmasi" value="1"' in html and "Ya, arsipkan 3 laporan" in html
+    assert all(fresh(c.tracking_no).status == S.BELUM_TERVERIFIKASI for c in rows)
+    key = re.search(r'name="kunci" value="([^"]+)"', html).group(1)
+    resp = client.post("/admin/massal", data={**data, "konfirmasi": "1", "kunci": key}, follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert ("3 laporan diarsipkan (alasan: Laporan tidak jelas / tidak dapat dipahami: tanpa isi)." in html)
+    assert all(fresh(c.tracking_no).status == S.ARSIP for c in rows)
+    # the same confirmation again (a double tap): answered with the first result, nothing done twice
+    again = client.post("/admin/massal", data={**data, "konfirmasi": "1", "kunci": key}, headers=HX)
+    assert "3 laporan diarsipkan" in again.get_data(as_text=True)
+    assert all(kinds(c).count("status") == 1 for c in rows)
+
+
+def test_bulk_archive_has_no_preselected_reason(world, make, login_as):
+    c = make.complaint(tracking_no="7200010", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    html = client.get("/admin/").get_data(as_text=True)
+    bar = html[html.index('id="bulk-archive"'):]
+    bar = bar[:bar.index("</select>")]
+    assert 'name="archive_reason"><option value="">' in bar and "selected" not in bar
+    resp = client.post("/admin/massal", data={"action": "archive", "sel": _sel(c), "konfirmasi": "1"}, headers=HX)
+    assert resp.status_code == 422
+    assert "Tindakan massal tidak dijalankan" in resp.get_data(as_text=True)
+    assert fresh("7200010").status == S.BELUM_TERVERIFIKASI
+
+
+def test_bulk_change_can_be_undone_except_rows_changed_since(world, make, login_as):
+    a = make.complaint(tracking_no="7200021", submitted_at=recent(1))
+    b = make.complaint(tracking_no="7200022", submitted_at=recent(1))
+    c = make.complaint(tracking_no="7200023", submitted_at=recent(1), status="belum_ditindaklanjuti",
+                       opd=world.dpupr)
+    client = login_as(world.kominfo)
+    client.post("/admin/massal", data={"action": "archive", "archive_reason": "tidak_jelas", "konfirmasi": "1",
+                                       "sel": _sel(a, b, c)})
+    assert {fresh(x.tracking_no).status for x in (a, b, c)} == {S.ARSIP}
+    html = client.get("/admin/").get_data(as_text=True)
+    m = re.search(r'action="(/admin/massal/(\d+)/batal)"', html)
+    assert m and "Batalkan tindakan massal ini" in html
+    ops.reopen(fresh("7200022"), world.kominfo)  # somebody reopens b meanwhile
+    db.session.commit()
+    resp = client.post(m.group(1), data={"next": "/admin/"}, headers=HX)
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "2 laporan dikembalikan" in text and "#7200022" in text
+    assert fresh("7200021").status == S.BELUM_TERVERIFIKASI
+    back = fresh("7200023")
+    assert back.status == S.BELUM_DITINDAKLANJUTI and back.opd.code == "DPUPR" and back.status_reason is None
+    assert kinds(back)[-1] == "status"
+    # undone once only
+    again = client.post(m.group(1), data={"next": "/admin/"}, follow_redirects=True).get_data(as_text=True)
+    assert "sudah dibatalkan" in again
+    assert "Batalkan tindakan massal ini" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_bulk_undo_only_within_ten_minutes_and_only_ones_own(world, make, login_as):
+    import datetime as dt
+
+    from portal.complaints.models import BulkChange
+
+    a = make.complaint(tracking_no="7200031", submitted_at=recent(1))
+    other = make.user(role="kominfo", email="lain@kominfo.test")
+    client = login_as(world.kominfo)
+    client.post("/admin/massal", data={"action": "archive", "archive_reason": "tidak_jelas", "konfirmasi": "1",
+                                       "sel": _sel(a)})
+    change = db.session.scalar(sa.select(BulkChange))
+    login(client, other)
+    assert client.post(f"/admin/massal/{change.id}/batal").status_code == 404
+    login(client, world.kominfo)
+    change.at = change.at - dt.timedelta(minutes=11)
+    db.session.commit()
+    resp = client.post(f"/admin/massal/{change.id}/batal", headers=HX)
+    assert resp.status_code == 409 and "10 menit" in resp.get_data(as_text=True)
+    assert fresh("7200031").status == S.ARSIP
+
+
+def test_closed_tabs_and_a_search_across_every_status(world, make, login_as):
+    make.complaint(tracking_no="7200041", submitted_at=recent(1), status="arsip", title="Pohon tumbang arsip")
+    make.complaint(tracking_no="7200042", submitted_at=recent(1), status="selesai", title="Pohon tumbang selesai",
+                   opd=world.dpupr)
+    make.complaint(tracking_no="7200043", submitted_at=recent(1), title="Pohon tumbang baru")
+    client = login_as(world.kominfo)
+    html = client.get("/admin/?tab=arsip").get_data(as_text=True)
+    assert "7200041" in html and "7200042" not in html and "7200043" not in html
+    html = client.get("/admin/?tab=selesai").get_data(as_text=True)
+    assert "7200042" in html and "7200041" not in html
+    html = client.get("/admin/?tab=semua&q=pohon").get_data(as_text=True)
+    assert all(no in html for no in ("7200041", "7200042", "7200043"))
+    html = client.get("/admin/?tab=semua&q=7200041&hitung=1").get_data(as_text=True)
+    assert 'id="count-arsip">1<' in html and 'id="count-semua">1<' in html
 
 
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)
@@ -329,3 +435,33 @@ def test_action_panel_and_suggestion_click(world, make, login_as):
 
 def test_followup_unaffected(world, make):
     assert FollowUp.__tablename__ == "followup"
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_second_identical_action_post_acts_once_and_shows_the_first_result(world, make, login_as, headers):
+    c = make.complaint(tracking_no="7300001", submitted_at=recent(1))
+    client = login_as(world.kominfo)
+    page = client.get("/admin/laporan/7300001").get_data(as_text=True)
+    form = page[page.index('action="/admin/laporan/7300001/aksi/tunda"'):]
+    key = re.search(r'name="kunci" value="([^"]+)"', form).group(1)
+    extra = {"ctx": "queue", "next": "/admin/"} if headers else {"ctx": "page"}
+    data = {"version": c.version, "kind": "lainnya", "reason": "Menunggu berkas", "kunci": key, **extra}
+    first = client.post("/admin/laporan/7300001/aksi/tunda", data=data, headers=headers)
+    second = client.post("/admin/laporan/7300001/aksi/tunda", data=data, headers=headers)
+    assert first.status_code == second.status_code == (200 if headers else 303)
+    if headers:
+        assert "ditunda" in second.get_data(as_text=True)
+    else:
+        assert second.headers["Location"] == first.headers["Location"]
+        assert "ditunda" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert kinds(fresh("7300001")).count("status") == 1
+
+
+def test_busy_state_comes_from_the_stylesheet_not_htmx_inline_styles(world, login_as, app):
+    from pathlib import Path
+
+    html = login_as(world.kominfo).get("/admin/").get_data(as_text=True)
+    assert '"includeIndicatorStyles": false' in html
+    assert "hx-disabled-elt=\"find button[type='submit']\"" in html  # the bulk bar
+    css = (Path(app.static_folder) / "css" / "portal.css").read_text()
+    assert "form.htmx-request [type=\"submit\"]" in css and "button[disabled]" in css

@@ -55,3 +55,16 @@ def test_invalid_rows_exit_non_zero_and_list_every_error(runner, opds, export):
 def test_missing_file_is_a_usage_error(runner):
     r = runner.invoke(args=["import-lapor", "/tidak/ada.csv"])
     assert r.exit_code == 2
+
+
+def test_import_lists_the_categories_it_creates_or_refuses_them(runner, opds):
+    from portal.complaints.models import Category
+
+    r = runner.invoke(args=["import-lapor", str(SAMPLE), "--no-create-categories"])
+    assert r.exit_code == 1 and "belum disetujui untuk dibuat" in r.output and complaints() == 0
+    r = runner.invoke(args=["import-lapor", str(SAMPLE), "--dry-run"])
+    assert r.exit_code == 0 and "new categories (would create" in r.output
+    r = runner.invoke(args=["import-lapor", str(SAMPLE)])
+    assert r.exit_code == 0 and "new categories (created" in r.output
+    assert "  Infrastruktur > Penerangan Jalan" in r.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Category)) > 0

@@ -64,7 +64,15 @@ def test_sample_file_imports_with_expected_counts(opds):
     assert c.reporter.gender == Gender.L and c.reporter.email == "budi.h@contoh.id"
     assert [f.text for f in c.followups] == ["Lampu sudah diganti oleh UPT PJU."]
     assert c.followups[0].source == "import"
-    assert [(e.kind, e.to_status, e.is_public) for e in c.events] == [("imported", Status.SELESAI, True)]
+    # the public timeline runs on LAPOR!'s dates, not on the import time
+    assert [(e.kind, e.to_status, e.is_public, e.at) for e in sorted(c.events, key=lambda e: (e.at, e.id))] == [
+        ("imported", Status.BELUM_TERVERIFIKASI, True, wib(2025, 2, 3, 8, 15)),
+        ("verified", None, False, c.verified_at),
+        ("dispatched", Status.BELUM_DITINDAKLANJUTI, True, wib(2025, 2, 4, 10, 0)),
+        ("followup", Status.PROSES, True, c.first_followup_at),
+        ("status", Status.SELESAI, True, wib(2025, 2, 14)),
+    ]
+    assert c.events[0].changes["imported_at"]
 
     c = get("5100232")  # day-first date, OPD by name, information request by SMS, norm 5
     assert c.submitted_at == wib(2025, 2, 4, 13, 40) and c.opd.code == "DINKES"
@@ -361,3 +369,27 @@ def test_columns_missing_from_the_file_are_left_alone(opds, export):
     assert run(path).unchanged == 1
     c = get("5100231")
     assert c.opd.code == "DPUPR" and c.reporter.name == "Budi Hartono" and c.rating == 5
+
+
+def test_new_categories_are_listed_and_created_only_when_allowed(opds):
+    preview = run(SAMPLE, dry_run=True)
+    assert preview.ok and "Infrastruktur" in preview.new_categories
+    assert "Infrastruktur > Penerangan Jalan" in preview.new_categories and count(Category) == 0
+    refused = run(SAMPLE, create_categories=False)
+    assert not refused.ok and count(Complaint) == 0 and count(Category) == 0
+    assert any("Kategori baru «Infrastruktur > Penerangan Jalan» belum disetujui" in e.message
+               for e in refused.errors)
+    done = run(SAMPLE)
+    assert done.ok and done.new_categories == preview.new_categories
+    assert count(Category) == len(preview.new_categories)
+    assert run(SAMPLE).new_categories == []  # nothing new the second time
+
+
+def test_a_status_the_dates_do_not_explain_is_reached_at_the_last_known_date(opds, export):
+    path = export([row(ID_Laporan="5200001", Status="Arsip", Tanggal_Verifikasi="2025-02-05 09:00")])
+    assert run(path).ok
+    c = get("5200001")
+    events = sorted(c.events, key=lambda e: (e.at, e.id))
+    assert [e.to_status for e in events if e.is_public][-1] == Status.ARSIP
+    assert all(e.at <= max(filter(None, (c.submitted_at, c.verified_at, c.dispatched_at, c.first_followup_at,
+                                         c.finished_at))) for e in events)
