@@ -18,6 +18,8 @@ MODEL_MODULES = (
     "portal.complaints.summary",
     "portal.meetings.models",
     "portal.meetings.report.models",
+    "portal.public.standard",
+    "portal.complaints.survey",
 )
 
 
