@@ -54,7 +54,11 @@ def html_to_pdf(html: str, *, archive_figures: Any = None) -> bytes:
     # an http base so relative and root-relative links resolve; the fetcher still serves only static/
     doc = HTML(string=html, base_url="http://portal.invalid/", url_fetcher=safe_url_fetcher)
     if archive_figures is None:
-        return doc.write_pdf(pdf_variant=ACCESSIBLE)
+        try:
+            return doc.write_pdf(pdf_variant=ACCESSIBLE)
+        except ValueError:  # WeasyPrint's tagger refuses some layouts ("Table wrapper without a table")
+            current_app.logger.warning("pdf: tagging failed, writing an untagged PDF")
+            return doc.write_pdf()
     data = json.dumps(archive_figures, ensure_ascii=False, sort_keys=True, default=str, indent=1)
     attachment = Attachment(string=data, base_url=None, name=ARCHIVE_ATTACHMENT,
                             description="Frozen figures of the approved report (JSON)", relationship="Data")

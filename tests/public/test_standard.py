@@ -87,6 +87,7 @@ def test_kominfo_publishes_sanitised_versions_kept_with_their_dates(client, make
     assert "Versi 2 Januari 2025" in html and "biaya" in html
     refresh()
     assert "Free." in client.get("/standar-layanan?lang=en").get_data(as_text=True)
+    refresh()
     old = client.get(f"/standar-layanan/versi/{first.id}").get_data(as_text=True)
     assert "Versi <em>pertama</em>." in old and "sudah tidak berlaku" in old
     # no English text: the Indonesian one is shown
