@@ -20,6 +20,8 @@ MODEL_MODULES = (
     "portal.meetings.models",
     "portal.meetings.report.models",
     "portal.meetings.evaluation.models",
+    "portal.public.standard",
+    "portal.complaints.survey",
 )
 
 

@@ -130,6 +130,8 @@ PUBLIC_PAGES = [
     ("/laporan", "Laporan publik", "Public reports"),
     ("/data", "Kamus data: laporan", "Data dictionary: reports"),
     ("/rakor", "Laporan rapat koordinasi", "Coordination meeting reports"),
+    ("/standar-layanan", "Kepatuhan 12 bulan terakhir", "Compliance over the last 12 months"),
+    ("/ikm", "Seluruh OPD", "All OPDs"),
 ]
 
 

@@ -314,6 +314,9 @@ def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
         raise TransitionError(_("Selesai memerlukan tindak lanjut"))
     _set_status(complaint, S.SELESAI, actor, note=note, kind=kind, note_public=note_public)
     complaint.finished_at = utcnow()
+    from portal.complaints.survey import notify_finished
+
+    notify_finished(complaint)  # the closing notice carries the survey code (issue 21)
 
 
 def postpone(complaint: Complaint, actor: User, reason: str,

@@ -60,8 +60,26 @@ def angka(value, digits: int = 1) -> str:
     return format_decimal(value, format=fmt)
 
 
+def datetime_attr(value) -> str:
+    """A date or datetime (or its ISO string) for ``<time datetime>``: whole seconds, as HTML's
+    valid date strings allow at most three fraction digits and the seconds are enough here."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["tanggal"] = tanggal
+    app.jinja_env.filters["datetime_attr"] = datetime_attr
     app.jinja_env.filters["angka"] = angka
     app.jinja_env.filters["wib"] = to_wib
     app.jinja_env.add_extension("jinja2.ext.i18n")

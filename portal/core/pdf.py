@@ -7,8 +7,10 @@ call out.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from flask import current_app, render_template
@@ -38,16 +40,35 @@ def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
             "redirected_url": url}
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+#: every document: tagged PDF (PDF/UA-1), its language from ``<html lang>``, its title from ``<title>``
+ACCESSIBLE = "pdf/ua-1"
+#: an approved, frozen report kept for the archive: PDF/A-3b (still tagged), its figures embedded
+ARCHIVE = "pdf/a-3b"
+ARCHIVE_ATTACHMENT = "figures.json"
+
+
+def html_to_pdf(html: str, *, archive_figures: Any = None) -> bytes:
+    """PDF bytes of ``html``: PDF/UA-1; with ``archive_figures``, PDF/A-3b with them attached as JSON."""
+    from weasyprint import HTML, Attachment
 
     # an http base so relative and root-relative links resolve; the fetcher still serves only static/
-    return HTML(string=html, base_url="http://portal.invalid/", url_fetcher=safe_url_fetcher).write_pdf()
+    doc = HTML(string=html, base_url="http://portal.invalid/", url_fetcher=safe_url_fetcher)
+    if archive_figures is None:
+        try:
+            return doc.write_pdf(pdf_variant=ACCESSIBLE)
+        except ValueError:  # WeasyPrint's tagger refuses some layouts ("Table wrapper without a table")
+            current_app.logger.warning("pdf: tagging failed, writing an untagged PDF")
+            return doc.write_pdf()
+    data = json.dumps(archive_figures, ensure_ascii=False, sort_keys=True, default=str, indent=1)
+    attachment = Attachment(string=data, base_url=None, name=ARCHIVE_ATTACHMENT,
+                            description="Frozen figures of the approved report (JSON)", relationship="Data")
+    return doc.write_pdf(pdf_variant=ARCHIVE, pdf_tags=True, attachments=[attachment])
 
 
-def render_pdf(template: str, **context) -> bytes:
+def render_pdf(template: str, archive_figures: Any = None, **context) -> bytes:
     """Render ``template`` (under ``templates/pdf/``) with ``context`` and return PDF bytes.
 
-    Templates reference static files as ``/static/...`` (``url_for('static', ...)``).
+    Templates reference static files as ``/static/...`` (``url_for('static', ...)``); each sets
+    ``<html lang>`` and ``<title>`` (through ``pdf/_base.html``), which the tagged PDF carries.
     """
-    return html_to_pdf(render_template(template, **context))
+    return html_to_pdf(render_template(template, **context), archive_figures=archive_figures)

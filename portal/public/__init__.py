@@ -9,7 +9,7 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from portal.public import api, open311, opendata, rakor, routes  # noqa: E402,F401
+from portal.public import api, open311, opendata, rakor, routes, standard, survey  # noqa: E402,F401
 from portal.public.limits import too_many_requests  # noqa: E402
 
 bp.register_error_handler(429, too_many_requests)

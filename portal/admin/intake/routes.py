@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from portal.admin import bp
 from portal.admin.intake.forms import ActionForm, StaffEntryForm, UploadForm
-from portal.complaints import entry
+from portal.complaints import entry, survey
 from portal.complaints.importing import importer
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Gender, ImportBatch
 from portal.core import csvsafe, jobs
@@ -237,7 +237,7 @@ def intake_new():
 
 def _receipt_context(complaint: Complaint) -> dict:
     return {"complaint": complaint, "url": entry.tracking_url(complaint.tracking_no),
-            "qr": entry.qr_svg_data_uri(complaint.tracking_no)}
+            "qr": entry.qr_svg_data_uri(complaint.tracking_no), "survey_code": survey.code_for(complaint)}
 
 
 def _queue_receipt(complaint: Complaint) -> None:

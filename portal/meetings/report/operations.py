@@ -253,10 +253,10 @@ def template_context(meeting: Any, rep: RakorReport | None, figures: dict[str, A
             "status_label": (rep.status.label if rep is not None else ReportStatus.DRAFT.label)}
 
 
-def render_pdf(template: str, **context: Any) -> bytes:
+def render_pdf(template: str, archive_figures: Any = None, **context: Any) -> bytes:
     from portal.core.pdf import render_pdf as _render
 
-    return _render(template, **context)
+    return _render(template, archive_figures=archive_figures, **context)
 
 
 def render_pdf_bytes(meeting: Any, rep: RakorReport | None, figures: dict[str, Any]) -> bytes:
@@ -265,7 +265,9 @@ def render_pdf_bytes(meeting: Any, rep: RakorReport | None, figures: dict[str, A
     with force_locale("id"):
         charts = {name: chart_data_uri(figures, name) for name in CHART_NAMES}
         photos = [dict(p, src=photo_data_uri(p["stored_name"])) for p in ctx["m"].get("photos", [])]
-        return render_pdf("pdf/report.html", chart_src=charts.__getitem__,
+        # an approved (frozen) report is archived as PDF/A-3b with its frozen figures embedded (issue 21)
+        archive = figures if rep is not None and rep.is_frozen else None
+        return render_pdf("pdf/report.html", chart_src=charts.__getitem__, archive_figures=archive,
                           photos=[p for p in photos if p["src"]], **ctx)
 
 

@@ -123,6 +123,7 @@ def render_pdf_bytes(rep: PeriodicReport | None, figures: dict[str, Any]) -> byt
                           written={k: markdown_html(v) for k, v in written.items()},
                           is_draft=rep is None or not rep.is_frozen, d=_date, dtm=_datetime,
                           chart_src=charts.__getitem__,
+                          archive_figures=figures if rep is not None and rep.is_frozen else None,
                           status_label=(rep.status.label if rep is not None else ReportStatus.DRAFT.label))
 
 
