@@ -196,6 +196,9 @@ def ensure_reference_data() -> tuple[dict[str, OPD], dict[str, Category]]:
         leaf.default_opd = opds[opd_code]
         leaf.keywords = "\n".join(keywords.split())
     db.session.flush()
+    from portal.complaints.forwarding import ensure_defaults
+
+    ensure_defaults()  # the instansi complaints out of the province's authority are forwarded to
     return opds, cats
 
 
@@ -232,6 +235,9 @@ def ensure_users(opds: dict[str, OPD], today: dt.date) -> list[str]:
     return lines
 
 
+RECAP_STATUSES = [s for s in Status if s != Status.DITERUSKAN]
+
+
 def _status_for_age(rng: random.Random, age_days: float) -> Status:
     if age_days < 4:
         w = [30, 40, 20, 5, 3, 2]
@@ -241,7 +247,8 @@ def _status_for_age(rng: random.Random, age_days: float) -> Status:
         w = [0.3, 5, 15, 72, 3, 4.7]
     else:
         w = [0.05, 1, 3, 89, 2, 4.95]
-    return rng.choices(list(Status), w)[0]
+    # the six statuses of LAPOR!'s recap (forwarding out needs a destination: not generated here)
+    return rng.choices(RECAP_STATUSES, w)[0]
 
 
 def run(n_complaints: int = 3000, seed: int = 1708, echo: Callable[[str], None] = print,

@@ -15,7 +15,7 @@ from portal.extensions import db
 
 
 class Status(enum.StrEnum):
-    """The six statuses of LAPOR!'s own recap."""
+    """The six statuses of LAPOR!'s own recap, and Diteruskan: forwarded out of the province's authority."""
 
     BELUM_TERVERIFIKASI = "belum_terverifikasi"
     BELUM_DITINDAKLANJUTI = "belum_ditindaklanjuti"
@@ -23,6 +23,8 @@ class Status(enum.StrEnum):
     SELESAI = "selesai"
     TUNDA = "tunda"
     ARSIP = "arsip"
+    #: forwarded to the competent instansi (no wrong door): terminal, outside the province's Total
+    DITERUSKAN = "diteruskan"
 
     @property
     def label(self) -> str:
@@ -36,6 +38,7 @@ STATUS_LABELS = {
     Status.SELESAI: "Selesai",
     Status.TUNDA: "Tunda",
     Status.ARSIP: "Arsip",
+    Status.DITERUSKAN: "Diteruskan",
 }
 
 
@@ -160,6 +163,25 @@ QUEUE_INCLUDE = ("status", "due_date", "stage_due_date", "returned_at", "opd_id"
                  "is_anonymous", "is_confidential")
 
 
+class Instansi(db.Model):
+    """An instansi outside the province's own OPDs that complaints can be forwarded to (no wrong door):
+    a kabupaten/kota, the national admin, the Ombudsman, a vertical agency, a state company."""
+
+    __tablename__ = "instansi"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    #: the name shown to staff and the public; unique
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(200), unique=True, nullable=False)
+    #: kabupaten_kota, nasional, ombudsman, vertikal, bumn, lainnya
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(32), nullable=False, default="lainnya")
+    #: inactive entries keep their history but are no longer offered
+    active: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Instansi {self.name}>"
+
+
 class Complaint(db.Model):
     """One report (laporan): a complaint, an aspiration or an information request."""
 
@@ -248,6 +270,10 @@ class Complaint(db.Model):
     #: why it was postponed, archived or returned (latest)
     status_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text, nullable=True)
     duplicate_of_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("complaint.id"), nullable=True)
+    #: the instansi it was forwarded to (status Diteruskan); kept in the events after a reopen
+    forwarded_to_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("instansi.id"), nullable=True)
+    #: the day (WIB midnight) it was forwarded out
+    forwarded_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
     #: import, staff, open311
     source: orm.Mapped[str] = orm.mapped_column(sa.String(16), nullable=False, default="import")
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
@@ -272,6 +298,7 @@ class Complaint(db.Model):
         back_populates="complaint", cascade="all, delete-orphan"
     )
     duplicate_of: orm.Mapped[Complaint | None] = orm.relationship(remote_side=[id])
+    forwarded_to: orm.Mapped[Instansi | None] = orm.relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -285,7 +312,7 @@ class Complaint(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (Status.SELESAI, Status.ARSIP)
+        return self.status not in (Status.SELESAI, Status.ARSIP, Status.DITERUSKAN)
 
 
 # the trigram operator class of ix_complaint_text_trgm, for ``db.create_all`` (migration 0003 does the same)

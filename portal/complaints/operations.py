@@ -36,12 +36,14 @@ S = Status
 
 #: status -> statuses it may move to
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    S.BELUM_TERVERIFIKASI: frozenset({S.BELUM_DITINDAKLANJUTI, S.TUNDA, S.ARSIP}),
-    S.BELUM_DITINDAKLANJUTI: frozenset({S.PROSES, S.SELESAI, S.TUNDA, S.ARSIP}),
+    S.BELUM_TERVERIFIKASI: frozenset({S.BELUM_DITINDAKLANJUTI, S.TUNDA, S.ARSIP, S.DITERUSKAN}),
+    S.BELUM_DITINDAKLANJUTI: frozenset({S.PROSES, S.SELESAI, S.TUNDA, S.ARSIP, S.DITERUSKAN}),
     S.PROSES: frozenset({S.SELESAI, S.TUNDA, S.ARSIP}),
-    S.TUNDA: frozenset({S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.ARSIP}),
+    S.TUNDA: frozenset({S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.ARSIP, S.DITERUSKAN}),
     S.SELESAI: frozenset({S.PROSES}),
     S.ARSIP: frozenset({S.BELUM_TERVERIFIKASI}),
+    # forwarded out by mistake: back to screening (portal/complaints/forwarding.py)
+    S.DITERUSKAN: frozenset({S.BELUM_TERVERIFIKASI}),
 }
 
 #: verification by the admin, first follow-up by the OPD, closure by silence (working days)
@@ -347,8 +349,8 @@ def archive(complaint: Complaint, actor: User, reason: str,
 
 
 def reopen(complaint: Complaint, actor: User, note: str | None = None, *, note_public: bool = False) -> None:
-    """Back to work: Arsip → Belum Terverifikasi, Selesai → Proses, Tunda → where it was."""
-    if complaint.status == S.ARSIP:
+    """Back to work: Arsip or Diteruskan → Belum Terverifikasi, Selesai → Proses, Tunda → where it was."""
+    if complaint.status in (S.ARSIP, S.DITERUSKAN):
         dst = S.BELUM_TERVERIFIKASI
     elif complaint.status == S.SELESAI:
         dst = S.PROSES
@@ -363,6 +365,8 @@ def reopen(complaint: Complaint, actor: User, note: str | None = None, *, note_p
         raise TransitionError(_("%(status)s: tidak dapat dibuka kembali", status=_(complaint.status.label)))
     _set_status(complaint, dst, actor, note=note, kind="reopened", note_public=note_public)
     complaint.finished_at = None
+    complaint.forwarded_to_id = None
+    complaint.forwarded_at = None
     complaint.duplicate_of_id = None
     complaint.status_reason = None
 
@@ -411,7 +415,7 @@ def deadlines(complaint: Complaint, today: dt.date, calendar: WorkCalendar | Non
     """
     cal = calendar or get_calendar()
     c = complaint
-    closed = c.status in (S.SELESAI, S.ARSIP, S.TUNDA)
+    closed = c.status in (S.SELESAI, S.ARSIP, S.TUNDA, S.DITERUSKAN)
     out = []
     verify_due = cal.add_working_days(wib_date(c.submitted_at), VERIFY_DAYS)
     v_done = _day(c.dispatched_at) or (_day(c.verified_at) if closed else None)

@@ -231,6 +231,6 @@ def per_opd_table(start=None, end=None, medians: dict | None = None,
         r["rtl_median"] = m.get("rtl_median")
         r["rv_median"] = m.get("rv_median")
         r["n_all"] = sum(r[k] for k in ("belum_terverifikasi", "belum_ditindaklanjuti", "proses", "selesai",
-                                        "tunda", "arsip"))
+                                        "tunda", "arsip", "diteruskan"))
         r["ranked"] = r["total"] >= MIN_RANKED
     return rows

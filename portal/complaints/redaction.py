@@ -313,7 +313,7 @@ def w3c(value: dt.datetime | None) -> str | None:
 
 
 def is_closed(status: Status) -> bool:
-    return status in (Status.SELESAI, Status.ARSIP)
+    return status in (Status.SELESAI, Status.ARSIP, Status.DITERUSKAN)
 
 
 def region_of(location: str | None) -> str | None:
@@ -378,6 +378,10 @@ def public_view(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]
         "due_date": c.due_date.isoformat() if c.due_date else None,
         "confidential": bool(c.is_confidential),
     }
+    if c.status == Status.DITERUSKAN:
+        # no wrong door: where it went is public, whatever the content's confidentiality
+        view["forwarded_to"] = c.forwarded_to.name if c.forwarded_to else None
+        view["forwarded_at"] = w3c(c.forwarded_at)
     if c.is_confidential:
         return view
     clean = redactor_for(c)
@@ -415,6 +419,7 @@ _EVENT_LABELS = {
     "status": "Status berubah",
     "returned": "Dikembalikan ke admin (bukan kewenangan)",
     "reopened": "Dibuka kembali",
+    "forwarded": "Diteruskan ke instansi lain",
 }
 
 
@@ -441,6 +446,10 @@ def public_timeline(complaint: Complaint, clean=None) -> list[dict[str, Any]]:
             opd_change = (ev.changes or {}).get("opd")
             if isinstance(opd_change, list) and opd_change:
                 item["opd"] = opd_change[-1]
+        if ev.kind == "forwarded":
+            dest = (ev.changes or {}).get("forwarded_to")
+            if isinstance(dest, list) and dest:
+                item["forwarded_to"] = dest[-1]
         if ev.note and ev.note_public and ev.kind != "returned" and not complaint.is_confidential:
             item["note"] = clean(ev.note)
         out.append(item)

@@ -1,6 +1,6 @@
 """The LAPOR! recap and its formulas (seed 004; DOMAIN.md).
 
-- Total counts every report except Arsip and Tunda.
+- Total counts every report except Arsip, Tunda and Diteruskan (forwarded out of the province's authority).
 - %TL = (Proses + Selesai) / Total × 100, one decimal.
 - RTL = mean calendar days from submission to the first follow-up (one decimal).
 - RV = mean calendar days from submission to verification (one decimal).

@@ -57,6 +57,7 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 STATUS_ORDER = [
     ("belum_terverifikasi", "Belum Terverifikasi"), ("belum_ditindaklanjuti", "Belum Ditindaklanjuti"),
     ("proses", "Proses"), ("selesai", "Selesai"), ("tunda", "Tunda"), ("arsip", "Arsip"),
+    ("diteruskan", "Diteruskan"),
 ]
 
 

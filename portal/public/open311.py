@@ -194,7 +194,7 @@ def _public_note(c: Complaint, clean) -> str | None:
 
     A postpone or archive reason is internal unless its event's note was marked public.
     """
-    if c.status in (Status.TUNDA, Status.ARSIP):
+    if c.status in (Status.TUNDA, Status.ARSIP, Status.DITERUSKAN):
         ev = next((e for e in reversed(c.events) if e.to_status == c.status), None)
         return clean(ev.note) if ev is not None and ev.note and ev.note_public else None
     if c.followups:
@@ -214,6 +214,9 @@ def request_view(c: Complaint) -> dict[str, Any]:
         "status": "closed" if closed else "open",
         "status_notes": c.status.label,
     }
+    if c.status == Status.DITERUSKAN and c.forwarded_to is not None:
+        # no wrong door: where it went is public, the content's confidentiality notwithstanding
+        out["status_notes"] = f"{c.status.label} ke {c.forwarded_to.name}"
     if not is_published(c):
         out["requested_datetime"] = w3c(c.submitted_at)
         return out
@@ -221,7 +224,7 @@ def request_view(c: Complaint) -> dict[str, Any]:
         clean = redactor_for(c)
         note = _public_note(c, clean)
         if note:
-            out["status_notes"] = f"{c.status.label}: {note}"
+            out["status_notes"] = f"{out['status_notes']}: {note}"
         out.update({
             "service_name": c.category.name if c.category else None,
             "service_code": str(c.category_id) if c.category_id else None,
@@ -354,7 +357,7 @@ def _list_requests() -> list[dict[str, Any]] | str:
         statuses = [s.strip().lower() for s in (args.get("status") or "").split(",") if s.strip()]
         if any(s not in ("open", "closed") for s in statuses):
             return "status must be open or closed"
-        closed = [Status.SELESAI, Status.ARSIP]
+        closed = [Status.SELESAI, Status.ARSIP, Status.DITERUSKAN]
         if statuses and set(statuses) == {"open"}:
             q = q.where(Complaint.status.not_in(closed))
         elif statuses and set(statuses) == {"closed"}:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from flask import Response, request, stream_with_context
 
-from portal.complaints.models import Category, Complaint, Reporter
+from portal.complaints.models import Category, Complaint, Instansi, Reporter
 from portal.complaints.redaction import CSV_COLUMNS, csv_row, public_view
 from portal.complaints.stats import RECAP_KEYS, period_filter
 from portal.core import csvsafe
@@ -44,6 +44,7 @@ _VIEW_COLUMNS = (
     Complaint.dispatched_at, Complaint.first_followup_at, Complaint.finished_at, Complaint.updated_at,
     Complaint.due_date, Complaint.is_confidential, Complaint.title, Complaint.text, Complaint.type,
     Complaint.channel, Complaint.category_id, Complaint.location, Complaint.norm_days, Complaint.rating,
+    Complaint.forwarded_at,
 )
 _NAMES = [c.key for c in _VIEW_COLUMNS]
 
@@ -65,9 +66,10 @@ def _complaints(start, end) -> Iterator[dict]:
     path is unchanged while no ORM object is built.
     """
     q = (sa.select(*_VIEW_COLUMNS, OPD.code, OPD.name, Category.path,
-                   Reporter.id, Reporter.name, Reporter.nik, Reporter.phone, Reporter.email)
+                   Reporter.id, Reporter.name, Reporter.nik, Reporter.phone, Reporter.email, Instansi.name)
          .select_from(Complaint)
          .outerjoin(OPD, OPD.id == Complaint.opd_id)
+         .outerjoin(Instansi, Instansi.id == Complaint.forwarded_to_id)
          .outerjoin(Category, Category.id == Complaint.category_id)
          .outerjoin(Reporter, Reporter.complaint_id == Complaint.id)
          .where(*period_filter(start, end))
@@ -76,7 +78,8 @@ def _complaints(start, end) -> Iterator[dict]:
     n = len(_NAMES)
     for row in db.session.execute(q).tuples():
         c = _Named(**dict(zip(_NAMES, row[:n], strict=True)))
-        opd_code, opd_name, cat_path, rep_id, rep_name, nik, phone, email = row[n:]
+        opd_code, opd_name, cat_path, rep_id, rep_name, nik, phone, email, forwarded_to = row[n:]
+        c.forwarded_to = _Named(name=forwarded_to) if forwarded_to is not None else None
         c.opd = _Named(code=opd_code, name=opd_name) if opd_code is not None else None
         c.category = _Named(path=cat_path) if cat_path is not None else None
         c.reporter = _Named(name=rep_name, nik=nik, phone=phone, email=email) if rep_id is not None else None

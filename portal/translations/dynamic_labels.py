@@ -30,6 +30,8 @@ N_('Dikembalikan ke admin (bukan kewenangan)')  # portal.complaints.redaction._E
 N_('Diperbarui')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Disetujui')  # portal.meetings.report.models.ReportStatus
 N_('Diterbitkan')  # portal.meetings.report.models.ReportStatus
+N_('Diteruskan')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
+N_('Diteruskan ke instansi lain')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
 N_('Diverifikasi')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diwakilkan')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Draf')  # portal.meetings.models.MinutesStatus, portal.meetings.report.models.ReportStatus

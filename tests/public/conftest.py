@@ -47,8 +47,12 @@ def seeded(make):
     cat2 = make.category("Kesehatan > Puskesmas", 5, default_opd=health)
     reporter = {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL, "gender": "P", "has_disability": True}
     made = {}
+    from portal.complaints.models import Instansi
+
+    elsewhere = Instansi(name="Kota Serang", kind="kabupaten_kota")
+    db.session.add(elsewhere)
     for i, status in enumerate(Status):
-        opd = None if status == Status.BELUM_TERVERIFIKASI else (road if i % 2 else health)
+        opd = None if status in (Status.BELUM_TERVERIFIKASI, Status.DITERUSKAN) else (road if i % 2 else health)
         c = make.complaint(
             tracking_no=f"600{i:04d}", status=status.value, opd=opd, category=cat if i % 2 else cat2,
             submitted_at=now - dt.timedelta(days=10 - i), title=f"Jalan rusak, pelapor {NAME} 0813-9876-5432",
@@ -56,6 +60,8 @@ def seeded(make):
             reporter=dict(reporter), verified_at=None if i == 0 else now - dt.timedelta(days=9 - i),
             status_reason=f"Menunggu berkas dari {NAME}" if status in (Status.TUNDA, Status.ARSIP) else None,
             rating=4 if status == Status.SELESAI else None, is_anonymous=(i == 3),
+            forwarded_to=elsewhere if status == Status.DITERUSKAN else None,
+            forwarded_at=now - dt.timedelta(days=2) if status == Status.DITERUSKAN else None,
         )
         if status in (Status.PROSES, Status.SELESAI):
             _followup(c, opd, f"Kami telah menghubungi Ibu {NAME} di 081398765432 ({EMAIL}).",

@@ -464,3 +464,6 @@ def people_holiday_delete(holiday_id: int):
     workdays.invalidate()
     flash(_("Koreksi kalender dihapus; tenggat %(n)s laporan terbuka dihitung ulang.", n=moved), "success")
     return redirect(url_for("admin.people_holidays"), code=303)
+
+
+from portal.admin.settings import instansi as _instansi  # noqa: E402,F401 - registers the instansi page

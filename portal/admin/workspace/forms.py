@@ -83,10 +83,11 @@ class ReplyForm(ActionForm):
                          filters=[_strip])
 
 
+#: out of authority is never archived but forwarded (the ``teruskan`` action, ForwardForm); archives made
+#: with the old "Di luar kewenangan" reason keep it in their history
 ARCHIVE_REASONS = [
     ("tidak_jelas", _l("Laporan tidak jelas / tidak dapat dipahami")),
     ("duplikat", _l("Duplikat laporan lain")),
-    ("di_luar_kewenangan", _l("Di luar kewenangan")),
 ]
 
 
@@ -99,6 +100,21 @@ class ArchiveForm(ActionForm):
     def validate_duplicate_of(self, field):
         if self.reason.data == "duplikat" and not field.data:
             raise ValidationError(_l("Isi ID Laporan yang diduplikasi."))
+
+
+class ForwardForm(ActionForm):
+    """Teruskan: out of the province's authority, to the competent instansi (no wrong door)."""
+
+    instansi = SelectField(_l("Instansi tujuan"), choices=[], validators=[DataRequired()])
+    reason = TextAreaField(_l("Alasan penerusan"), validators=[DataRequired(), Length(max=1000)],
+                           filters=[_strip])
+    forwarded_on = DateField(_l("Tanggal diteruskan"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        from portal.complaints.forwarding import active_instansi
+
+        super().__init__(*args, **kwargs)
+        self.instansi.choices = [("", _l("— pilih instansi —"))] + [(str(i.id), i.name) for i in active_instansi()]
 
 
 class NoteForm(ActionForm):

@@ -22,7 +22,7 @@ from portal.core.render import render
 
 def note_text(action: str, form) -> str:
     """The note an action would record, composed as the action composes it."""
-    if action == "tunda":
+    if action in ("tunda", "teruskan"):
         return (form.get("reason") or "").strip()
     if action == "arsip":
         reason = str(dict(ARCHIVE_REASONS).get(form.get("reason") or "", ""))

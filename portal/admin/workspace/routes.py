@@ -29,6 +29,7 @@ from portal.admin.workspace.forms import (
     ArchiveForm,
     BulkForm,
     DispatchForm,
+    ForwardForm,
     NoteForm,
     PostponeForm,
     ReplyForm,
@@ -36,6 +37,7 @@ from portal.admin.workspace.forms import (
 )
 from portal.admin.workspace.privacy import reporter_view
 from portal.complaints import operations as ops
+from portal.complaints.forwarding import can_forward
 from portal.complaints.models import (
     Attachment,
     BulkChange,
@@ -70,6 +72,7 @@ EVENT_LABELS = {
     "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
     "overdue": "Melewati tenggat", "updated": "Diperbarui",
     "reporter_reply": "Tanggapan pelapor diterima",
+    "forwarded": "Diteruskan ke instansi lain",
 }
 
 
@@ -255,6 +258,18 @@ def _do_archive(c: Complaint, form: ArchiveForm) -> str:
     return _("Laporan #%(no)s diarsipkan.", no=c.tracking_no)
 
 
+def _do_forward(c: Complaint, form: ForwardForm) -> str:
+    from portal.complaints.forwarding import forward
+    from portal.complaints.models import Instansi
+
+    inst = db.session.get(Instansi, int(form.instansi.data)) if str(form.instansi.data).isdigit() else None
+    if inst is None:
+        raise ops.TransitionError(_("Instansi tidak dikenal."))
+    forward(c, current_user, inst, form.reason.data, on=form.forwarded_on.data,
+            note_public=bool(form.public_note.data))
+    return _("Laporan #%(no)s diteruskan ke %(name)s.", no=c.tracking_no, name=inst.name)
+
+
 def _do_reopen(c: Complaint, form: NoteForm) -> str:
     ops.reopen(c, current_user, note=form.note.data or None, note_public=bool(form.public_note.data))
     return _("Laporan #%(no)s dibuka kembali.", no=c.tracking_no)
@@ -274,7 +289,10 @@ ACTIONS: dict[str, Action] = {
                     (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)),
     "arsip": Action(ArchiveForm, "Arsipkan", _do_archive,
                     (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
-    "buka": Action(NoteForm, "Buka kembali", _do_reopen, (S.ARSIP, S.SELESAI, S.TUNDA)),
+    # out of the province's authority: forwarded, never archived (portal/complaints/forwarding.py)
+    "teruskan": Action(ForwardForm, "Teruskan ke instansi lain", _do_forward,
+                       (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.TUNDA)),
+    "buka": Action(NoteForm, "Buka kembali", _do_reopen, (S.ARSIP, S.SELESAI, S.TUNDA, S.DITERUSKAN)),
     "tanggapan": Action(ReplyForm, "Catat tanggapan pelapor", _do_reply,
                         (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.SELESAI, S.TUNDA)),
     "selesai": Action(NoteForm, "Tutup selesai", _do_finish, (S.BELUM_DITINDAKLANJUTI, S.PROSES)),
@@ -285,6 +303,8 @@ def offered_actions(c: Complaint) -> list[str]:
     out = [key for key, a in ACTIONS.items() if c.status in a.offered]
     if "selesai" in out and c.first_followup_at is None:
         out.remove("selesai")
+    if "teruskan" in out and not can_forward(c):
+        out.remove("teruskan")
     return out
 
 
