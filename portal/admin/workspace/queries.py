@@ -412,8 +412,9 @@ def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
     active = {s.value for s in ACTIVE}
     for status, total, returned, overdue, at_risk in db.session.execute(stmt):
         out["semua"] += total
-        if status in (S.SELESAI.value, S.ARSIP.value):
-            out[status] = total
+        if status in (S.SELESAI.value, S.ARSIP.value, S.DITERUSKAN.value):  # closed: their own tab, if any
+            if status in out:
+                out[status] = total
             continue
         key = {S.BELUM_TERVERIFIKASI.value: "belum_terverifikasi", S.BELUM_DITINDAKLANJUTI.value:
                "belum_ditindaklanjuti", S.PROSES.value: "proses", S.TUNDA.value: "tunda"}[status]
