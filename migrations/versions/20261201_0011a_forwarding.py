@@ -43,6 +43,30 @@ DEFAULTS = (
 )
 
 
+def _sqlite() -> bool:
+    return op.get_context().dialect.name == "sqlite"
+
+
+def _sqlite_triggers_off() -> None:
+    """SQLite's batch mode rebuilds ``complaint``: triggers on ``reporter`` that read it would fail, and
+    the ones on ``complaint`` would be dropped with the old table (an earlier batch, 0010f, lost them)."""
+    if _sqlite():
+        for name in ("reporter_more_ins", "reporter_more_bupd", "reporter_more_aupd", "reporter_more_del"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _sqlite_triggers_on() -> None:
+    """Every summary trigger back as the code defines it, and the summary rows recomputed."""
+    if _sqlite():
+        from sqlalchemy import orm
+
+        from portal.complaints import summary
+
+        conn = op.get_bind()
+        summary.install_triggers(conn)
+        summary.rebuild(orm.Session(bind=conn))
+
+
 def upgrade():
     instansi = op.create_table('instansi',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -55,17 +79,21 @@ def upgrade():
     )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     op.bulk_insert(instansi, [{"name": n, "kind": k, "active": True, "created_at": now} for n, k in DEFAULTS])
+    _sqlite_triggers_off()
     with op.batch_alter_table('complaint') as batch:
         batch.add_column(sa.Column('forwarded_to_id', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('forwarded_at', sa.DateTime(), nullable=True))
         batch.create_foreign_key(op.f('fk_complaint_forwarded_to_id_instansi'), 'instansi', ['forwarded_to_id'],
                                  ['id'])
+    _sqlite_triggers_on()
 
 
 def downgrade():
     op.execute("UPDATE complaint SET status = 'arsip' WHERE status = 'diteruskan'")
+    _sqlite_triggers_off()
     with op.batch_alter_table('complaint') as batch:
         batch.drop_constraint(op.f('fk_complaint_forwarded_to_id_instansi'), type_='foreignkey')
         batch.drop_column('forwarded_at')
         batch.drop_column('forwarded_to_id')
+    _sqlite_triggers_on()
     op.drop_table('instansi')

@@ -40,6 +40,8 @@ def test_upload_preview_confirm(live_server, page):
     assert page.locator(".preview-rows tbody tr").count() == 5
     assert _count(live_server) == 0
 
+    # the file brings categories the portal does not know yet: they are listed and must be approved
+    page.check("#buat-kategori")
     page.click("button:has-text('Konfirmasi dan impor 6 baris')")
     page.wait_for_selector("text=Impor selesai")
     assert _count(live_server) == 6
