@@ -216,11 +216,13 @@ def _filters(start: dt.date | None, end: dt.date | None, opd_ids: list[int] | No
     return out
 
 
-def ikm(start: dt.date | None = None, end: dt.date | None = None, opd: OPD | None = None) -> dict[str, Any]:
-    """IKM over the responses whose month lies in ``start``–``end`` (and of ``opd`` and its units)."""
+def ikm(start: dt.date | None = None, end: dt.date | None = None, opd: OPD | None = None,
+        opd_ids: list[int] | None = None) -> dict[str, Any]:
+    """IKM over the responses whose month lies in ``start``–``end`` (and of ``opd`` and its units,
+    or of the OPDs ``opd_ids``)."""
     cols = [sa.func.count()] + [sa.func.coalesce(sa.func.sum(getattr(SurveyResponse, k)), 0) for k in KEYS]
-    row = db.session.execute(sa.select(*cols).where(
-        *_filters(start, end, opd.subtree_ids() if opd else None))).one()
+    ids = opd.subtree_ids() if opd else (list(opd_ids) if opd_ids is not None else None)
+    row = db.session.execute(sa.select(*cols).where(*_filters(start, end, ids))).one()
     return ikm_from_sums(int(row[0]), {k: int(v) for k, v in zip(KEYS, row[1:], strict=True)})
 
 

@@ -276,6 +276,19 @@ def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
     }
 
 
+def satisfaction(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The SKM/IKM of the period (PermenPANRB 14/2017, :mod:`portal.complaints.survey`): the index,
+    its quality category, respondents, element values with the lowest flagged, the roadmap's
+    target, and per OPD (responses of the period's months: a month counts when it starts inside)."""
+    from portal.complaints import survey
+
+    whole = survey.ikm(start, end)
+    whole["per_opd"] = [{k: r[k] for k in ("code", "name", "n", "ikm", "category", "label", "priorities")}
+                        for r in survey.ikm_per_opd(start, end)]
+    whole["meets_target"] = whole["ikm"] is not None and whole["ikm"] >= whole["target"]
+    return whole
+
+
 #: the key figures compared with the previous period: (key, label, higher is better, digits)
 KEY_FIGURES = [
     ("received", "Laporan diterima", None, 0),
@@ -287,17 +300,20 @@ KEY_FIGURES = [
     ("rhp", "RHP", True, 2),
     ("finished_on_time_pct", "Selesai tepat waktu (%)", True, 1),
     ("over_60", "Melebihi 60 hari", False, 0),
+    ("ikm", "IKM (Survei Kepuasan Masyarakat)", True, 2),
 ]
 
 
-def key_figures(province: dict[str, Any], ind: dict[str, Any]) -> dict[str, Any]:
+def key_figures(province: dict[str, Any], ind: dict[str, Any], ikm: dict[str, Any] | None = None
+                ) -> dict[str, Any]:
     """The compared figures; a mean over no data is ``None`` (printed "–", never 0,00)."""
     return {"received": ind["received"], "total": province["total"], "selesai": province["selesai"],
             "persen_tl": province["persen_tl"] if province["total"] else None,
             "rtl_hari": province["rtl_hari"] if province["n_rtl"] else None,
             "rv_hari": province["rv_hari"] if province["n_rv"] else None,
             "rhp": province["rhp"] if province["n_rhp"] else None,
-            "finished_on_time_pct": ind["finished_on_time_pct"], "over_60": ind["over_60"]}
+            "finished_on_time_pct": ind["finished_on_time_pct"], "over_60": ind["over_60"],
+            "ikm": ikm["ikm"] if ikm else None}
 
 
 def comparison(current: dict[str, Any], previous: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -336,14 +352,16 @@ def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.da
     ind = indicators(start, end)
     step(4, "Indikator evaluasi KemenPANRB")
     evaluation = kemenpanrb.evaluate(start, end, province, per_opd, ind["received"], today)
+    ikm = satisfaction(start, end)
     step(5, "Periode sebelumnya")
     p_start, p_end = previous
     prev_province = stats.recap(p_start, p_end)
     prev_ind = indicators(p_start, p_end)
     prev_opd = {r["code"]: {"total": r["total"], "persen_tl": r["persen_tl"], "rhp": r["rhp"]}
                 for r in stats.recap_per_opd(p_start, p_end)}
-    current_keys = key_figures(province, ind)
-    previous_keys = key_figures(prev_province, prev_ind)
+    prev_ikm = satisfaction(p_start, p_end)
+    current_keys = key_figures(province, ind, ikm)
+    previous_keys = key_figures(prev_province, prev_ind, prev_ikm)
     return {
         "version": 2,
         "period": {"start": _iso(start), "end": _iso(end)},
@@ -353,8 +371,10 @@ def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.da
         "quarters": qs,
         "indicators": ind,
         "kemenpanrb": evaluation,
+        "ikm": ikm,
         "key_figures": current_keys,
-        "previous": {"province": prev_province, "key_figures": previous_keys, "per_opd": prev_opd},
+        "previous": {"province": prev_province, "key_figures": previous_keys, "per_opd": prev_opd,
+                     "ikm": {k: prev_ikm[k] for k in ("n", "ikm", "category")}},
         "comparison": comparison(current_keys, previous_keys),
         "source": source_digest(start, end),
     }

@@ -61,8 +61,30 @@ def _month_label(day: dt.date) -> str:
     return f"{MONTHS_ID[day.month - 1][:3]} {day.year}"
 
 
-def table_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows (no., indicator, one value per month, period) — numbers stay numbers."""
+#: the satisfaction rows added under the roadmap's indicators (issue 21), translated at run time
+IKM_ROW_LABELS = {
+    "IKM": "Indeks Kepuasan Masyarakat (IKM, PermenPANRB 14/2017); target kepuasan peta jalan 95",
+    "IKM-n": "Responden Survei Kepuasan Masyarakat",
+    "IKM-p": "Unsur SKM bernilai terendah (prioritas perbaikan)",
+}
+
+
+def ikm_rows(table: dict[str, Any], opd_ids: list[int] | None) -> list[list[Any]]:
+    """IKM, respondents and the lowest elements per month and for the whole period."""
+    from portal.complaints import survey
+
+    spans = [(m["start"], m["end"]) for m in table["months"]]
+    spans.append((spans[0][0], spans[-1][1]) if spans else (None, None))
+    values = [survey.ikm(s, e, opd_ids=opd_ids) for s, e in spans]
+    labels = IKM_ROW_LABELS
+    return [["IKM", labels["IKM"], *(v["ikm"] for v in values)],
+            ["IKM-n", labels["IKM-n"], *(v["n"] for v in values)],
+            ["IKM-p", labels["IKM-p"], *(", ".join(k.upper() for k in v["priorities"]) or None for v in values)]]
+
+
+def table_rows(table: dict[str, Any], opd_ids: list[int] | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows (no., indicator, one value per month, period) — numbers stay numbers;
+    the satisfaction index (IKM) follows the roadmap's indicators."""
     header = ["No.", "Indikator", *(_month_label(m["start"]) for m in table["months"]), "Periode"]
     rows: list[list[Any]] = []
     columns = [m["values"] for m in table["months"]] + [table["total"]]
@@ -73,6 +95,7 @@ def table_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     cats = sorted({c for v in columns for c in v["22"]})
     for cat in cats:
         rows.append(["22", f"Jumlah aduan kategori {cat}", *(v["22"].get(cat, 0) for v in columns)])
+    rows.extend(ikm_rows(table, opd_ids))
     return header, rows
 
 
@@ -96,9 +119,9 @@ def _filename(p: dict[str, Any], ext: str) -> str:
 def indicators_page():
     p = _params()
     table = ind.monthly_table(p["first"], p["end"], p["ids"])
-    header, rows = table_rows(table)
+    header, rows = table_rows(table, p["ids"])
     opds = db.session.scalars(sa.select(OPD).where(OPD.active.is_(True)).order_by(OPD.name)).all()
-    digits = {k: d for k, _label, d in ind.LABELS}
+    digits = {k: d for k, _label, d in ind.LABELS} | {"IKM": 2}
     return render("meetings/report/indicators.html", p=p, header=header, rows=rows, opds=opds, digits=digits,
                   fmt=lambda v, d: "–" if v is None else (v if isinstance(v, str) else angka(v, d)),
                   args={"dari": f"{p['first']:%Y-%m}", "sampai": f"{p['last']:%Y-%m}",
@@ -109,7 +132,7 @@ def indicators_page():
 @role_required(*READERS)
 def indicators_csv():
     p = _params()
-    header, rows = table_rows(ind.monthly_table(p["first"], p["end"], p["ids"]))
+    header, rows = table_rows(ind.monthly_table(p["first"], p["end"], p["ids"]), p["ids"])
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow([safe_cell(h) for h in header])
@@ -126,7 +149,7 @@ def indicators_xlsx():
     from openpyxl import Workbook
 
     p = _params()
-    header, rows = table_rows(ind.monthly_table(p["first"], p["end"], p["ids"]))
+    header, rows = table_rows(ind.monthly_table(p["first"], p["end"], p["ids"]), p["ids"])
     wb = Workbook()
     ws = wb.active
     ws.title = "Indikator"
