@@ -36,13 +36,14 @@ worker: $(VENV)/.installed
 	$(BIN)/rq worker -u "$${REDIS_URL:?set REDIS_URL}" portal
 
 ## Debian packages the tests need: Chromium (browser tests), poppler (PDF to PNG), fonts (PDFs),
-## nginx (the micro-cache test, tests/deploy).
+## nginx (the micro-cache test, tests/deploy), Java (the W3C Nu HTML checker, tests/test_html_checker.py).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list | grep -qi dejavu \
-			|| ! [ -x /usr/sbin/nginx ]; then \
+			|| ! [ -x /usr/sbin/nginx ] || ! command -v java >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-			chromium poppler-utils fonts-dejavu-core fontconfig nginx-light >/dev/null; \
+			chromium poppler-utils fonts-dejavu-core fontconfig nginx-light \
+			$$(command -v java >/dev/null || echo default-jre-headless) >/dev/null; \
 	fi
 
 ## axe-core from the npm registry, for accessibility checks in browser tests.

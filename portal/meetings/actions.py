@@ -43,8 +43,10 @@ def may_update(user, action: ActionItem) -> bool:
     return user.role == Role.OPD and in_scope(user, action.owner_opd_id)
 
 
-def _opd_choices() -> list[tuple[int, str]]:
-    return [(o.id, o.name) for o in db.session.scalars(sa.select(OPD).where(OPD.active.is_(True)).order_by(OPD.name))]
+def _opd_choices() -> list[tuple[int | str, str]]:
+    """The active OPDs after an empty placeholder: the owner is always chosen, never the first by default."""
+    opds = db.session.scalars(sa.select(OPD).where(OPD.active.is_(True)).order_by(OPD.name))
+    return [("", _("— pilih OPD —")), *((o.id, o.name) for o in opds)]
 
 
 @bp.route("/<int:meeting_id>/tindak-lanjut", methods=["GET", "POST"])

@@ -28,10 +28,15 @@ class EmptyForm(FlaskForm):
     """CSRF only, for POST buttons."""
 
 
+def optional_int(value):
+    """``int`` for a select whose first option is the empty placeholder ("" → ``None``)."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 class PlanForm(FlaskForm):
     """A new rakor: from a March/August template or a clone of an earlier meeting."""
 
-    source = SelectField(_l("Mulai dari"), validators=[DataRequired()])
+    source = SelectField(_l("Mulai dari"), validators=[DataRequired(_l("Pilih templat atau rapat sumber."))])
     title = StringField(_l("Judul"), validators=[Optional(), Length(max=300)])
     date = DateField(_l("Tanggal"), validators=[Optional()])
     start = TimeField(_l("Jam mulai (WIB)"), validators=[Optional()])
@@ -136,7 +141,8 @@ class DecisionForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     title = StringField(_l("Tindak lanjut"), validators=[DataRequired(), Length(max=500)])
-    owner_opd_id = SelectField(_l("Penanggung jawab (OPD)"), coerce=int, validators=[DataRequired()])
+    owner_opd_id = SelectField(_l("Penanggung jawab (OPD)"), coerce=optional_int,
+                               validators=[DataRequired(_l("Pilih OPD penanggung jawab."))])
     due_date = DateField(_l("Batas waktu"), validators=[Optional()])
     description = TextAreaField(_l("Keterangan"), validators=[Optional(), Length(max=4000)])
 

@@ -102,7 +102,8 @@ def index():
 
 
 def _plan_sources(year: int) -> list[tuple[str, str]]:
-    choices = [(f"tpl:{k}", _("Templat %(label)s", label=v["label"])) for k, v in svc.TEMPLATES.items()]
+    choices = [("", _("— pilih sumber —"))]
+    choices += [(f"tpl:{k}", _("Templat %(label)s", label=v["label"])) for k, v in svc.TEMPLATES.items()]
     for m in db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at.desc()).limit(20)):
         choices.append((f"clone:{m.id}", _("Salin dari: %(title)s (%(date)s)", title=m.title,
                                            date=m.date_wib.isoformat())))
