@@ -68,9 +68,24 @@ def _seed(app, make) -> dict:
         svc.check_in(invs[0], svc.CheckInMethod.STAFF)
         svc.save_minutes(m, "## Pembukaan\n\nRapat dibuka.\n\n- satu\n- dua", None)
         svc.add_action(m, "Memperbarui SK tim", opds[0], day + dt.timedelta(days=30))
+    _published_pair(make)
     db.session.commit()
     return {"kominfo": kominfo, "liaison": liaison, "meeting": m.id, "open": open_one.tracking_no,
             "opd": opds[0].code}
+
+
+def _published_pair(make) -> None:
+    """Two published rakor reports, so both reading rooms show their comparison."""
+    from portal.meetings.report import operations as ops
+    from tests.meetings.report.conftest import make_meeting
+
+    approver = make.user("kominfo", name="Kabid PIKK", can_approve=True)
+    for title, period in (("Rakor Semester I", (dt.date(2025, 1, 1), dt.date(2025, 6, 30))),
+                          ("Rakor Semester II", (dt.date(2025, 7, 1), dt.date(2025, 12, 31)))):
+        rep = ops.ensure_report(make_meeting(title, period=period))
+        ops.approve(rep, approver)
+        ops.store_pdf(rep, b"%PDF-1.7 uji")
+        ops.publish(rep, approver)
 
 
 def _pages(ids: dict) -> dict[str, list[str]]:

@@ -166,4 +166,7 @@ def seed(rng: random.Random) -> str:
     from portal.meetings.evaluation import demo as evaluation_demo
 
     lines.extend(line for line in evaluation_demo.seed(rng, report_meeting=past[1]) if line)
+    # March's report too, so the reading rooms (/rakor, /rapat/ruang-baca) compare two periods
+    if kominfo is not None and (line := evaluation_demo._publish_report(past[0], kominfo)):
+        lines.append(line)
     return "Rakor: " + "; ".join(lines)

@@ -40,6 +40,7 @@ N_('Evaluasi Tahunan')  # portal.meetings.report.models.PeriodicKind
 N_('Final')  # portal.meetings.models.MinutesStatus
 N_('Hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Hybrid')  # portal.meetings.models.MeetingMode
+N_('Indeks Kepuasan Masyarakat (IKM, PermenPANRB 14/2017); target kepuasan peta jalan 95')  # portal.meetings.report.indicator_routes.IKM_ROW_LABELS
 N_('Ketua')  # portal.meetings.evaluation.models.TeamRole
 N_('Lainnya')  # portal.complaints.models.PostponeReason, portal.complaints.models.ReplyChannel
 N_('Laporan Triwulan')  # portal.meetings.report.models.PeriodicKind
@@ -57,6 +58,7 @@ N_('Pengarah')  # portal.meetings.evaluation.models.TeamRole
 N_('Permintaan Informasi')  # portal.complaints.models.ComplaintType
 N_('Proses')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Rencana')  # portal.meetings.models.MeetingStatus
+N_('Responden Survei Kepuasan Masyarakat')  # portal.meetings.report.indicator_routes.IKM_ROW_LABELS
 N_('SMS')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Sedang dikerjakan')  # portal.meetings.models.ActionStatus
 N_('Sekretaris')  # portal.meetings.evaluation.models.TeamRole
@@ -77,4 +79,5 @@ N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Tindak lanjut OPD')  # portal.complaints.redaction._EVENT_LABELS
 N_('Tunda')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Undangan terkirim')  # portal.meetings.models.MeetingStatus
+N_('Unsur SKM bernilai terendah (prioritas perbaikan)')  # portal.meetings.report.indicator_routes.IKM_ROW_LABELS
 N_('Website')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel

@@ -199,14 +199,35 @@ def report_publish(meeting_id: int):
 @bp.get("/ruang-baca")
 @role_required(*READERS)
 def reading_room():
-    """Every approved report, newest first, with a side-by-side comparison of two periods."""
-    reports = db.session.scalars(
-        sa.select(RakorReport).join(Meeting, Meeting.id == RakorReport.meeting_id)
-        .where(RakorReport.status.in_((ReportStatus.APPROVED, ReportStatus.PUBLISHED)))
-        .order_by(Meeting.period_end.desc(), RakorReport.id.desc())).all()
-    by_id = {r.id: r for r in reports}
-    picked = [by_id[i] for i in (request.args.get("a", type=int), request.args.get("b", type=int)) if i in by_id]
-    if len(picked) < 2 and len(reports) >= 2 and not request.args:
-        picked = [reports[1], reports[0]]
-    compare = ops.compare_reports(picked) if len(picked) == 2 else None
-    return render("meetings/report/reading_room.html", reports=reports, picked=picked, compare=compare)
+    """Every approved report, newest first, with a period-to-period comparison (charts and tables)."""
+    from portal.meetings.report import reading
+
+    reports = reading.frozen_reports((ReportStatus.APPROVED, ReportStatus.PUBLISHED))
+    picked = reading.pick(reports, request.args.get("a", type=int), request.args.get("b", type=int))
+    compare = reading.comparison(picked)
+    return render("meetings/report/reading_room.html", reports=reports, picked=picked, compare=compare,
+                  chart_endpoint="meetings.reading_room_chart")
+
+
+@bp.get("/ruang-baca/grafik/<name>.svg")
+@role_required(*READERS)
+def reading_room_chart(name: str):
+    """A comparison chart of two approved reports, as an SVG document (its table is on the page)."""
+    from portal.meetings.report import reading
+
+    reports = reading.frozen_reports((ReportStatus.APPROVED, ReportStatus.PUBLISHED))
+    return _compare_chart(reading, name, reports)
+
+
+def _compare_chart(reading, name: str, reports: list[RakorReport]) -> Response:
+    from portal.public.charts import SVG_CSP
+
+    if name not in reading.CHARTS:
+        abort(404)
+    compare = reading.comparison(reading.pick(reports, request.args.get("a", type=int),
+                                              request.args.get("b", type=int)))
+    if compare is None:
+        abort(404)
+    resp = Response(reading.chart_svg(name, compare), mimetype="image/svg+xml")
+    resp.headers["Content-Security-Policy"] = SVG_CSP
+    return resp
