@@ -262,6 +262,7 @@ def run(n_complaints: int = 3000, seed: int = 1708, echo: Callable[[str], None] 
     user_lines = ensure_users(opds, today)
     db.session.commit()
     made = generate_complaints(n_complaints, rng, opds, cats, now)
+    answered = generate_survey(random.Random(seed + 21))
     from portal.meetings import demo as meetings_demo
 
     meetings = meetings_demo.seed(rng)
@@ -270,13 +271,38 @@ def run(n_complaints: int = 3000, seed: int = 1708, echo: Callable[[str], None] 
 
     cache.bump_generation()
     secs = time.perf_counter() - t0
-    out = [f"Demo data: {len(opds)} OPDs, {len(cats)} categories, {made} complaints in {secs:.1f} s."]
+    out = [f"Demo data: {len(opds)} OPDs, {len(cats)} categories, {made} complaints, {answered} SKM responses"
+           f" in {secs:.1f} s."]
     if meetings:
         out.append(meetings)
     if user_lines:
         out.append("Sign in at /login with:")
         out.extend(user_lines)
     return "\n".join(out)
+
+
+def generate_survey(rng: random.Random, share: float = 0.35) -> int:
+    """SKM answers of a share of the finished complaints' reporters (their codes marked used), so the
+    IKM shows on the dashboard, /ikm and the reports. Waiting time (u3) and facilities (u9) score lower."""
+
+    from portal.complaints import survey
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(survey.SurveyResponse)):
+        return 0
+    rows = db.session.execute(sa.select(Complaint.id, Complaint.opd_id, Complaint.finished_at).where(
+        Complaint.status == Status.SELESAI, Complaint.finished_at.is_not(None)).order_by(Complaint.id)).all()
+    weights = {"u3": (8, 22, 45, 25), "u9": (6, 20, 50, 24)}
+    n = 0
+    for cid, opd_id, finished in rows:
+        if rng.random() >= share:
+            continue
+        answers = {k: rng.choices((1, 2, 3, 4), weights=weights.get(k, (2, 8, 50, 40)))[0] for k in survey.KEYS}
+        db.session.add(survey.SurveyCodeUse(complaint_id=cid))
+        db.session.add(survey.SurveyResponse(opd_id=opd_id, period=survey.month_of(wib_date(finished)),
+                                             source="online", **answers))
+        n += 1
+    db.session.commit()
+    return n
 
 
 def generate_complaints(n: int, rng: random.Random, opds: dict[str, OPD], cats: dict[str, Category],

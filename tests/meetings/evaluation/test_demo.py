@@ -1,4 +1,4 @@
-"""Demo data: an SK register, a rencana aksi and one approved, published rakor report."""
+"""Demo data: an SK register, a rencana aksi and two approved, published rakor reports (March, August)."""
 
 import sqlalchemy as sa
 
@@ -21,6 +21,7 @@ def test_demo_has_register_plan_and_a_published_report(runner, client):
     assert rep.status == ReportStatus.PUBLISHED and rep.pdf_sha256 and rep.approved_by.role == "pimpinan"
     assert march.status == ReportStatus.PUBLISHED and march.pdf_sha256  # the reading room compares the two
     assert (march.meeting.date_wib.month, rep.meeting.date_wib.month) == (3, 8)
+    assert rep.figures["ikm"]["n"] > 0 and rep.figures["ikm"]["category"] in "ABCD"  # demo SKM answers
     ev = rep.figures["kemenpanrb"]
     # the report's period is last year's first semester: last year's decree and plan are its evidence
     older = db.session.scalars(sa.select(SkTim).order_by(SkTim.decree_date)).first()
