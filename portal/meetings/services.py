@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from portal.complaints.models import Complaint, Status
 from portal.complaints.stats import period_filter, recap_per_opd
 from portal.core.db import utcnow
-from portal.core.models import OPD, Liaison, User
+from portal.core.models import OPD, User
 from portal.core.timeutil import WIB, today_wib, wib_date
 from portal.extensions import db
 from portal.meetings.models import (
@@ -44,6 +44,7 @@ from portal.meetings.models import (
     Rsvp,
     Speaker,
 )
+from portal.people.liaisons import current_liaisons_by_opd
 
 
 def _(text: str, **values: Any) -> str:
@@ -377,18 +378,6 @@ def overdue_per_opd(start: dt.date, end: dt.date, today: dt.date | None = None) 
     return {int(opd_id): int(n) for opd_id, n in db.session.execute(q).tuples()}
 
 
-def current_liaisons(opd_ids: list[int]) -> dict[int, list[User]]:
-    rows = db.session.execute(
-        sa.select(Liaison.opd_id, User).join(User, Liaison.user_id == User.id)
-        .where(Liaison.opd_id.in_(opd_ids), Liaison.valid_to.is_(None), User.active.is_(True))
-        .order_by(Liaison.valid_from)
-    ).all()
-    out: dict[int, list[User]] = {}
-    for opd_id, user in rows:
-        out.setdefault(opd_id, []).append(user)
-    return out
-
-
 def rank_invitees(meeting: Meeting, limit: int = 10, today: dt.date | None = None) -> list[Candidate]:
     """OPDs ranked by complaint volume in the reporting period and by weak figures.
 
@@ -409,7 +398,7 @@ def rank_invitees(meeting: Meeting, limit: int = 10, today: dt.date | None = Non
         c.score = round(0.5 * c.total / max_total + 0.25 * weak_tl + 0.25 * c.overdue / max_overdue, 4)
         cands.append(c)
     cands.sort(key=lambda c: (-c.score, -c.total, c.opd.name))
-    liaisons = current_liaisons([c.opd.id for c in cands])
+    liaisons = current_liaisons_by_opd([c.opd.id for c in cands], today)
     invited = {i.opd_id for i in meeting.invitations if i.opd_id}
     for rank, c in enumerate(cands, start=1):
         c.liaisons = liaisons.get(c.opd.id, [])
@@ -453,7 +442,7 @@ def invite(meeting: Meeting, opd_ids: list[int], include_speakers: bool = True) 
     have_opd_generic = {i.opd_id for i in meeting.invitations if i.opd_id and not i.user_id}
     have_speakers = {i.speaker_id for i in meeting.invitations if i.speaker_id}
     opds = db.session.scalars(sa.select(OPD).where(OPD.id.in_(opd_ids)).order_by(OPD.name)).all()
-    liaisons = current_liaisons([o.id for o in opds])
+    liaisons = current_liaisons_by_opd([o.id for o in opds])
     made: list[Invitation] = []
     for opd in opds:
         users = liaisons.get(opd.id, [])

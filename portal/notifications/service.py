@@ -13,10 +13,11 @@ from portal.complaints.models import Complaint, Reporter, Status
 from portal.complaints.redaction import redact, redactor_for
 from portal.core.i18n import tanggal
 from portal.core.mail import queue_email
-from portal.core.models import OPD, Liaison, OutboxMessage, Role, User
+from portal.core.models import OPD, OutboxMessage, Role, User
 from portal.core.timeutil import date_start_utc, today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.liaisons import current_liaisons
 
 S = Status
 ACTIVE = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)
@@ -34,17 +35,6 @@ def _base_url() -> str:
     from portal.core.urls import public_base_url
 
     return public_base_url()
-
-
-def current_liaisons(opd_id: int, today: dt.date | None = None) -> list[User]:
-    """Active users holding a current liaison term at the OPD."""
-    today = today or today_wib()
-    return list(db.session.scalars(
-        sa.select(User).join(Liaison, Liaison.user_id == User.id)
-        .where(Liaison.opd_id == opd_id, Liaison.valid_to.is_(None), Liaison.valid_from <= today,
-               User.active.is_(True))
-        .order_by(User.id)
-    ).unique())
 
 
 def liaison_emails(opd: OPD, today: dt.date | None = None) -> list[str]:

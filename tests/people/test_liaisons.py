@@ -55,5 +55,49 @@ def test_future_handover_keeps_dispatch_mail_with_the_serving_liaison(roster, lo
 
 def test_future_handover_leaves_the_opd_list_showing_the_serving_liaison(roster, login_as):
     _future_handover(roster, login_as)
-    page = login_as(roster.kominfo).get("/admin/pengaturan/opd").get_data(as_text=True)
+    client = login_as(roster.kominfo)
+    client.get("/admin/pengaturan/opd")  # shows the handover's flash message
+    page = client.get("/admin/pengaturan/opd").get_data(as_text=True)
     assert "Penghubung Lama" in page and "Penghubung Baru" not in page
+
+
+def test_current_liaisons_on_a_day(make):
+    from portal.people.liaisons import current_liaisons, current_liaisons_by_opd
+
+    opd, other = make.opd("DINKES"), make.opd("DISPAR")
+    first, second, gone = (make.user("opd", opd=opd, email=f"{n}@uji.go.id") for n in ("satu", "dua", "nonaktif"))
+    lone = make.user("opd", opd=other, email="sepi@uji.go.id")
+    db.session.add_all([
+        Liaison(opd=opd, user=first, valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2024, 6, 30)),
+        Liaison(opd=opd, user=second, valid_from=dt.date(2024, 7, 1)),
+        Liaison(opd=opd, user=gone, valid_from=dt.date(2024, 1, 1)),
+        Liaison(opd=other, user=lone, valid_from=dt.date(2024, 3, 1)),
+    ])
+    gone.active = False
+    db.session.flush()
+    assert current_liaisons(opd, on=dt.date(2023, 12, 31)) == []
+    assert current_liaisons(opd, on=dt.date(2024, 1, 1)) == [first]
+    assert current_liaisons(opd, on=dt.date(2024, 6, 30)) == [first]  # the last day still counts
+    assert current_liaisons(opd, on=dt.date(2024, 7, 1)) == [second]
+    assert current_liaisons(opd.id) == [second]  # today
+    assert current_liaisons_by_opd([opd.id, other.id], on=dt.date(2024, 2, 1)) == {opd.id: [first]}
+    assert current_liaisons_by_opd(on=dt.date(2024, 3, 1)) == {opd.id: [first], other.id: [lone]}
+
+
+def test_serving_in_a_period(make):
+    import sqlalchemy as sa
+
+    from portal.people.liaisons import serving
+
+    opd = make.opd()
+    user = make.user("opd", opd=opd)
+    db.session.add(Liaison(opd=opd, user=user, valid_from=dt.date(2024, 3, 1), valid_to=dt.date(2024, 3, 31)))
+    db.session.flush()
+
+    def count(start, end=None):
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Liaison).where(serving(start, end)))
+
+    assert count(dt.date(2024, 1, 1), dt.date(2024, 2, 29)) == 0
+    assert count(dt.date(2024, 1, 1), dt.date(2024, 3, 1)) == 1
+    assert count(dt.date(2024, 3, 31), dt.date(2024, 12, 31)) == 1
+    assert count(dt.date(2024, 4, 1)) == 0

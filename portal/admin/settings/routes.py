@@ -27,6 +27,7 @@ from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.core.urls import public_base_url
 from portal.extensions import db
+from portal.people.liaisons import current_liaisons_by_opd, open_terms
 
 OPEN = (Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES, Status.TUNDA)
 
@@ -121,12 +122,8 @@ def people_opds():
             return redirect(url_for("admin.people_opds"), code=303)
     if request.method == "POST":
         status = 422
-    liaisons = db.session.scalars(sa.select(Liaison).where(Liaison.valid_to.is_(None))
-                                  .options(orm.joinedload(Liaison.user))).all()
-    by_opd: dict[int, list[User]] = {}
-    for liaison in liaisons:
-        by_opd.setdefault(liaison.opd_id, []).append(liaison.user)
-    return render("admin/settings/opds.html", form=form, tree=_opd_tree(), liaisons=by_opd, status=status)
+    return render("admin/settings/opds.html", form=form, tree=_opd_tree(), liaisons=current_liaisons_by_opd(),
+                  status=status)
 
 
 @bp.route("/pengaturan/opd/<int:opd_id>", methods=["GET", "POST"])
@@ -177,8 +174,7 @@ def _opd_page(opd: OPD, form: OPDForm | None = None, handover: HandoverForm | No
 
 
 def _liaison_candidates(opd: OPD) -> list[tuple[str, str]]:
-    current = {row.user_id for row in db.session.scalars(
-        sa.select(Liaison).where(Liaison.opd_id == opd.id, Liaison.valid_to.is_(None)))}
+    current = {row.user_id for row in open_terms(opd)}
     users = db.session.scalars(sa.select(User).where(User.role == Role.OPD, User.active.is_(True))
                                .options(orm.joinedload(User.opd)).order_by(User.name)).all()
     return [("", "—")] + [(str(u.id), f"{u.name} <{u.email}>" + (f" · {u.opd.code}" if u.opd else ""))
@@ -199,8 +195,7 @@ def people_handover(opd_id: int):
         form.user.errors.append(_("Pilih akun pejabat penghubung (peran OPD) yang aktif."))
         return _opd_page(opd, handover=form, status=422)
     start = form.valid_from.data
-    current = db.session.scalars(sa.select(Liaison).where(Liaison.opd_id == opd.id, Liaison.valid_to.is_(None))
-                                 .options(orm.joinedload(Liaison.user))).all()
+    current = open_terms(opd)
     if any(row.user_id == new_user.id for row in current):
         form.user.errors.append(_("Orang ini sudah menjadi penghubung OPD ini."))
         return _opd_page(opd, handover=form, status=422)
@@ -289,8 +284,7 @@ def people_user_toggle(user_id: int):
     audit("user.activate" if activate else "user.deactivate", user, _diff(user, {"active": activate}))
     if not activate:  # signed out everywhere (reactivating does not revive old sessions); terms end today
         user.end_sessions()
-        for row in db.session.scalars(sa.select(Liaison).where(Liaison.user_id == user.id,
-                                                               Liaison.valid_to.is_(None))):
+        for row in open_terms(user=user):
             end = max(row.valid_from, today_wib())
             audit("liaison.end", row, {"valid_to": [None, end.isoformat()]})
             row.valid_to = end

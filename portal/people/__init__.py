@@ -1,0 +1,1 @@
+"""People: OPDs, staff accounts and the liaison roster (who serves an OPD, from when to when)."""
