@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal.core.auth import safe_next
-from portal.core.models import User
 from portal.extensions import db
+from portal.people.models import User
 
 PASSWORD = "Rahasia-12345"
 

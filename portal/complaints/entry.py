@@ -13,9 +13,9 @@ from portal.complaints.models import Category, Channel, Complaint, ComplaintType
 from portal.complaints.operations import default_norm, record_event, refresh_due_date
 from portal.complaints.tracking import next_tracking_no
 from portal.core.db import utcnow
-from portal.core.models import User
 from portal.core.timeutil import today_wib
 from portal.extensions import db
+from portal.people.models import User
 
 #: the channels a desk receives complaints through
 STAFF_CHANNELS = (Channel.TATAP_MUKA, Channel.TELEPON, Channel.SURAT, Channel.EMAIL, Channel.SMS)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from portal.core.db import UTCDateTime, utcnow
-from portal.core.models import OPD, User, str_enum
+from portal.core.db import UTCDateTime, str_enum, utcnow
 from portal.extensions import db
+from portal.people.models import OPD, User
 
 
 class Status(enum.StrEnum):
@@ -26,9 +26,25 @@ class Status(enum.StrEnum):
     #: forwarded to the competent instansi (no wrong door): terminal, outside the province's Total
     DITERUSKAN = "diteruskan"
 
+    #: still to be handled: waiting for verification, at an OPD, or postponed (Tunda stops the clock)
+    OPEN: ClassVar[frozenset[Status]]
+    #: done with: finished, archived, or forwarded out of the province's authority
+    CLOSED: ClassVar[frozenset[Status]]
+
     @property
     def label(self) -> str:
         return STATUS_LABELS[self]
+
+
+class StatusSet(frozenset[Status]):
+    """A set of statuses that iterates in the order of :class:`Status` (stable SQL ``IN`` lists and labels)."""
+
+    def __iter__(self):  # type: ignore[override]
+        return (s for s in Status if frozenset.__contains__(self, s))
+
+
+Status.OPEN = StatusSet({Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES, Status.TUNDA})
+Status.CLOSED = StatusSet(set(Status) - Status.OPEN)
 
 
 STATUS_LABELS = {

@@ -298,7 +298,7 @@ def redactor_for(complaint: Complaint, audience: Audience = Audience.PUBLIC):
 
 def audience_of(user) -> Audience:
     """The audience a signed-in user belongs to (anonymous visitors: PUBLIC)."""
-    from portal.core.models import Role
+    from portal.people.models import Role
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Audience.PUBLIC

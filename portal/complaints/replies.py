@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from portal.complaints.models import Complaint, ComplaintEvent, ReplyChannel, Status
 from portal.complaints.operations import TransitionError, record_event
 from portal.core.db import utcnow
-from portal.core.models import User
+from portal.people.models import User
 
 #: the event kind indicator 11 counts
 REPLY_KIND = "reporter_reply"

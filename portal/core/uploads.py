@@ -33,8 +33,8 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.complaints.models import Attachment, Complaint, FollowUp
-from portal.core.models import User
 from portal.extensions import db
+from portal.people.models import User
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 #: larger images are refused before decoding (decompression bombs)

@@ -20,7 +20,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from portal.complaints.models import Complaint, Status
 from portal.complaints.stats import period_filter, recap_per_opd
 from portal.core.db import utcnow
-from portal.core.models import OPD, User
 from portal.core.timeutil import WIB, today_wib, wib_date
 from portal.extensions import db
 from portal.meetings.models import (
@@ -45,6 +44,7 @@ from portal.meetings.models import (
     Speaker,
 )
 from portal.people.liaisons import current_liaisons_by_opd
+from portal.people.models import OPD, User
 
 
 def _(text: str, **values: Any) -> str:

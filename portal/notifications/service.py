@@ -13,11 +13,12 @@ from portal.complaints.models import Complaint, Reporter, Status
 from portal.complaints.redaction import redact, redactor_for
 from portal.core.i18n import tanggal
 from portal.core.mail import queue_email
-from portal.core.models import OPD, OutboxMessage, Role, User
+from portal.core.models import OutboxMessage
 from portal.core.timeutil import date_start_utc, today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
 from portal.people.liaisons import current_liaisons
+from portal.people.models import OPD, Role, User
 
 S = Status
 ACTIVE = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)

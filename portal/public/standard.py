@@ -21,10 +21,10 @@ from sqlalchemy import orm
 from portal.complaints.models import Complaint
 from portal.core import cache
 from portal.core.db import UTCDateTime, utcnow
-from portal.core.models import User
 from portal.core.render import render
 from portal.core.timeutil import date_start_utc, today_wib, wib_date
 from portal.extensions import db
+from portal.people.models import User
 from portal.public import bp
 from portal.public.limits import public_limit
 

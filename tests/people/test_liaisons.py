@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.core.models import Liaison
 from portal.core.timeutil import today_wib
 from portal.extensions import db
+from portal.people.models import Liaison
 
 
 @pytest.fixture

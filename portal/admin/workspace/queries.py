@@ -34,10 +34,10 @@ from sqlalchemy import orm
 
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Status
 from portal.core.db import UTCDateTime
-from portal.core.models import OPD
 from portal.core.timeutil import date_start_utc, today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.models import OPD
 
 S = Status
 PAGE_SIZE = 20

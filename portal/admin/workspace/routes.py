@@ -55,10 +55,10 @@ from portal.complaints.redaction import public_timeline_note
 from portal.core import cache, idempotency
 from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
 from portal.core.db import utcnow
-from portal.core.models import OPD, Role
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
+from portal.people.models import OPD, Role
 
 S = Status
 READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)

@@ -56,9 +56,10 @@ from portal.complaints.models import (
 from portal.complaints.tracking import STAFF_PREFIX
 from portal.core import cache
 from portal.core.db import utcnow
-from portal.core.models import OPD, Job
+from portal.core.models import Job
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.models import OPD
 
 BATCH_SIZE = 2000
 #: errors kept for the report; beyond this they are only counted

@@ -8,12 +8,12 @@ import random
 
 import sqlalchemy as sa
 
-from portal.core.models import OPD, Liaison, Role, User
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings.evaluation import operations as ev
 from portal.meetings.evaluation.models import SkTim, TeamRole
 from portal.people.liaisons import serving
+from portal.people.models import OPD, Liaison, Role, User
 
 LEADERS = [
     (TeamRole.PEMBINA, "Gubernur", "Gubernur"),

@@ -26,11 +26,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.complaints.models import Complaint, ComplaintEvent, FollowUp
-from portal.core.models import OPD, Liaison, User
 from portal.core.timeutil import date_start_utc, wib_date
 from portal.core.workdays import get_calendar
 from portal.extensions import db
 from portal.people.liaisons import serving
+from portal.people.models import OPD, Liaison, User
 
 #: the roadmap's targets (seed 001)
 TARGET_FINISHED_PCT = 90.0

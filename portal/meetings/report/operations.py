@@ -23,10 +23,10 @@ from markupsafe import Markup
 
 from portal.core import cache, jobs
 from portal.core.db import utcnow
-from portal.core.models import Role, User
 from portal.extensions import db
 from portal.meetings.report import build as report
 from portal.meetings.report.models import WRITTEN_SECTIONS, RakorReport, ReportStatus
+from portal.people.models import Role, User
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h3", "h4", "blockquote", "code",
                 "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "a"}
