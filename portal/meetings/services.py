@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from portal.complaints.models import Complaint, Status
 from portal.complaints.stats import period_filter, recap_per_opd
 from portal.core.db import utcnow
+from portal.core.markdown import ALLOWED_TAGS, markdown_html
 from portal.core.timeutil import WIB, today_wib, wib_date
 from portal.extensions import db
 from portal.meetings.models import (
@@ -681,19 +682,14 @@ def mark_held(meeting: Meeting) -> None:
 
 # --- minutes ----------------------------------------------------------------------------------
 
-MINUTES_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
-                "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "a", "hr"}
+MINUTES_TAGS = ALLOWED_TAGS | {"u", "h2"}
+MINUTES_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
 def render_markdown(text: str) -> str:
-    """Markdown → HTML, then sanitised with nh3: no scripts, no event handlers, no styles."""
-    import markdown
-    import nh3
-
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
-    return nh3.clean(html, tags=MINUTES_TAGS, attributes={"a": {"href", "title"}, "th": {"align"},
-                                                          "td": {"align"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    """Minutes: Markdown → HTML sanitised by :func:`portal.core.markdown.markdown_html`."""
+    return str(markdown_html(text, tags=MINUTES_TAGS, attributes=MINUTES_ATTRIBUTES,
+                             link_rel="noopener noreferrer nofollow"))
 
 
 def minutes_skeleton(meeting: Meeting) -> str:
@@ -812,30 +808,24 @@ def photo_dir() -> str:
 
 
 def store_photo(meeting: Meeting, stream, caption: str | None, user: User | None) -> Photo:
-    """Re-encode the image with Pillow (drops EXIF/GPS and any trailing data) under a random name."""
-    import io
+    """A JPEG cleaned by :func:`portal.core.uploads.clean_image` (no EXIF/GPS, no trailing data), under a
+    random name."""
     import os
 
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from portal.core.uploads import UploadError, clean_image, detect_image_type
 
     data = stream.read(25 * 1024 * 1024 + 1)
     if len(data) > 25 * 1024 * 1024:
         raise MeetingError(_("Foto terlalu besar (maksimal 25 MB)."))
+    if detect_image_type(data) is None:
+        raise MeetingError(_("Berkas bukan foto yang dapat dibaca."))
     try:
-        Image.init()
-        with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as img:
-            if img.format not in ("JPEG", "PNG", "WEBP"):
-                raise MeetingError(_("Format foto harus JPEG, PNG atau WebP."))
-            img = ImageOps.exif_transpose(img)
-            img = img.convert("RGB")
-            img.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-            out = io.BytesIO()
-            img.save(out, format="JPEG", quality=85, optimize=True)
-            width, height = img.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        image = clean_image(data, to="image/jpeg", max_side=MAX_PHOTO_SIDE, quality=85)
+    except UploadError as exc:
         raise MeetingError(_("Berkas bukan foto yang dapat dibaca.")) from exc
+    width, height = image.width, image.height
     name = secrets.token_hex(16) + ".jpg"
-    blob = out.getvalue()
+    blob = image.data
     with open(os.path.join(photo_dir(), name), "wb") as fh:
         fh.write(blob)
     photo = Photo(stored_name=name, caption=(caption or "").strip() or None, content_type="image/jpeg",

@@ -21,7 +21,6 @@ from portal.people.liaisons import current_liaisons
 from portal.people.models import OPD, Role, User
 
 S = Status
-ACTIVE = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)
 DIGEST_LIST_LIMIT = 50
 FIRST_FOLLOWUP_DAYS = 5
 REMIND_COMPLETION_DAYS = 2
@@ -101,7 +100,7 @@ def _due_rows(today: dt.date, cutoff: dt.date) -> list[Any]:
                   Reporter.name.label("rep_name"), Reporter.nik.label("rep_nik"),
                   Reporter.phone.label("rep_phone"), Reporter.email.label("rep_email"))
         .outerjoin(Reporter, Reporter.complaint_id == c.id)
-        .where(c.status.in_(ACTIVE), c.stage_due_date <= cutoff)
+        .where(c.status.in_(S.ACTIVE), c.stage_due_date <= cutoff)
         .order_by(c.stage_due_date, c.id)
     ))
 
