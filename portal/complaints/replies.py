@@ -2,7 +2,7 @@
 
 A reply is a ``reporter_reply`` event on the complaint (monitoring indicator 11 counts the
 complaints that have one) and counts as activity: it restarts the 10-working-day closure clock
-(``last_activity_at``, see ``portal/admin/cli.py``). Operations only ``flush()``.
+(``last_activity_at``, see ``portal/complaints/daily.py``). Operations only ``flush()``.
 """
 
 from __future__ import annotations

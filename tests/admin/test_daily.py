@@ -6,7 +6,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from portal.admin.cli import run_daily, silence_cutoff
+from portal.complaints.daily import run_daily, silence_cutoff
 from portal.complaints.models import Complaint, ComplaintEvent, Status
 from portal.core.models import OutboxMessage
 from portal.core.workdays import get_calendar
