@@ -81,8 +81,8 @@ def generate(path: Path, n: int, seed: int = 1708) -> None:
 
 def reset(url: str) -> None:
     from portal import create_app
-    from portal.core.models import OPD
     from portal.extensions import db
+    from portal.people.models import OPD
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():

@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from portal import create_app, demo
 from portal.complaints.models import Category, Complaint
 from portal.core import cache
-from portal.core.models import OPD, Role, User
 from portal.extensions import db
+from portal.people.models import OPD, Role, User
 
 VIEWS = [
     "tab=belum_terverifikasi",

@@ -24,8 +24,8 @@ from bench.queue_bench import VIEWS
 from portal import create_app
 from portal.complaints.models import Category, Complaint
 from portal.core import cache
-from portal.core.models import Role, User
 from portal.extensions import db
+from portal.people.models import Role, User
 
 
 def main() -> None:

@@ -67,7 +67,7 @@ def sa_select_busiest_opd():
     import sqlalchemy as sa
 
     from portal.complaints.models import Complaint
-    from portal.core.models import OPD
+    from portal.people.models import OPD
 
     busiest = (sa.select(Complaint.opd_id).where(Complaint.opd_id.is_not(None)).group_by(Complaint.opd_id)
                .order_by(sa.func.count().desc()).limit(1).scalar_subquery())

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: every module that defines tables (Alembic autogenerate needs them all imported)
 MODEL_MODULES = (
     "portal.core.models",
+    "portal.people.models",
     "portal.complaints.models",
     "portal.complaints.summary",
     "portal.complaints.summary_more",

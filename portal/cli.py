@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from portal.core import passwords
-from portal.core.models import OPD, Role, User
 from portal.extensions import db
+from portal.people import PeopleError
+from portal.people.accounts import create_user, normalise_email
+from portal.people.models import OPD, Role, User
 
 opd_cli = AppGroup("opd", help="Manage OPDs (agencies and their units).")
 user_cli = AppGroup("user", help="Manage staff accounts.")
@@ -54,14 +55,12 @@ def opd_create(code: str, name: str, parent_code: str | None, aliases: tuple[str
 @click.option("--name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_create(email: str, role: str, opd_code: str | None, name: str, password_stdin: bool) -> None:
-    """Add a staff account."""
-    from email_validator import EmailNotValidError, validate_email
-
+    """Add a staff account (:func:`portal.people.accounts.create_user`, as the settings page does)."""
     try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        fail(f"invalid e-mail: {exc}")
-    if db.session.scalar(sa.select(User).where(User.email == email)):
+        email = normalise_email(email)
+    except PeopleError as exc:
+        fail(f"invalid e-mail: {exc.detail}")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
         fail(f"a user {email} already exists")
     opd = None
     if role == Role.OPD and not opd_code:
@@ -70,22 +69,22 @@ def user_create(email: str, role: str, opd_code: str | None, name: str, password
         opd = db.session.scalar(sa.select(OPD).where(sa.func.upper(OPD.code) == opd_code.strip().upper()))
         if opd is None:
             fail(f"unknown OPD {opd_code}")
-        if role != Role.OPD:
-            fail("--opd is only for role opd")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = ""
-    issues = passwords.problems(password, email)
-    if issues:
-        fail("password refused: " + "; ".join(issues) + " (give it with --password-stdin)")
-    user = User(email=email, name=name or email.split("@")[0], role=Role(role), opd=opd, active=True)
-    user.set_password(password)
-    db.session.add(user)
+    try:
+        user = create_user(email, role, password, name=name, opd=opd)
+    except PeopleError as exc:
+        messages = {("opd", "not_allowed"): "--opd is only for role opd", ("opd", "required"): "--opd is required "
+                    "for role opd", ("email", "taken"): f"a user {email} already exists"}
+        if exc.field == "password":
+            fail(f"password refused: {exc.detail} (give it with --password-stdin)")
+        fail(messages.get((exc.field, exc.code), str(exc)))
     db.session.commit()
-    click.echo(f"Created user {email} ({role})")
+    click.echo(f"Created user {user.email} ({role})")
 
 
 @click.command("demo-data")

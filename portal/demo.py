@@ -26,10 +26,10 @@ from portal.complaints.models import (
     Status,
 )
 from portal.complaints.operations import stage_due
-from portal.core.models import OPD, Liaison, Role, User
 from portal.core.timeutil import UTC, wib_date
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.models import OPD, Liaison, Role, User
 
 DEMO_PASSWORD = "Demo-Lapor-2026"
 

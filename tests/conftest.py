@@ -142,7 +142,7 @@ class Factory:
     _seq = itertools.count(1)
 
     def opd(self, code: str | None = None, name: str | None = None, parent=None, **kw):
-        from portal.core.models import OPD
+        from portal.people.models import OPD
 
         n = next(self._seq)
         opd = OPD(code=code or f"OPD{n}", name=name or f"Dinas Uji {n}", parent=parent,
@@ -153,7 +153,7 @@ class Factory:
 
     def user(self, role: str = "kominfo", opd=None, email: str | None = None, password: str = "Rahasia-12345",
              **kw):
-        from portal.core.models import Role, User
+        from portal.people.models import Role, User
 
         n = next(self._seq)
         user = User(email=email or f"user{n}@uji.go.id", name=kw.pop("name", f"Pengguna {n}"), role=Role(role),

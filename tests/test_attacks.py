@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal.core.auth import safe_next
-from portal.core.models import User
 from portal.extensions import db
+from portal.people.models import User
 
 PASSWORD = "Rahasia-12345"
 
@@ -183,7 +183,7 @@ def test_delays_grow_and_end(app, client, make):
 
 
 def test_known_and_unknown_accounts_answer_alike(app, make):
-    from portal.core.models import User as U
+    from portal.people.models import User as U
 
     user = make.user(email="ada@uji.go.id")
     user.set_password(PASSWORD)  # the real (slow) hash, as in production

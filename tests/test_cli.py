@@ -1,8 +1,8 @@
 import sqlalchemy as sa
 
 from portal.complaints.models import Complaint, Status
-from portal.core.models import OPD, Liaison, User
 from portal.extensions import db
+from portal.people.models import OPD, Liaison, User
 
 
 def test_opd_create_and_unit(runner):

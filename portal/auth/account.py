@@ -10,10 +10,11 @@ from portal.auth import bp, totp
 from portal.auth.forms import PasswordChangeForm, TotpDisableForm, TotpEnrolForm
 from portal.core import passwords
 from portal.core.auth import role_required
-from portal.core.models import AuditLog, Role
+from portal.core.models import AuditLog
 from portal.core.render import render
 from portal.core.security import LAST_SEEN, SIGNED_IN_AT
 from portal.extensions import db
+from portal.people.models import Role
 
 #: roles that may turn on two-factor sign-in (province-wide access, leadership reports)
 TOTP_ROLES = (Role.KOMINFO, Role.PIMPINAN)

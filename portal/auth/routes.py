@@ -14,10 +14,10 @@ from portal.auth import bp, throttle, totp
 from portal.auth.forms import EmptyForm, LoginForm
 from portal.core.auth import safe_next
 from portal.core.db import utcnow
-from portal.core.models import Role, User
 from portal.core.render import render
 from portal.core.security import LAST_SEEN, SIGNED_IN_AT
 from portal.extensions import csrf, db, limiter
+from portal.people.models import Role, User
 
 
 def home_for(user: User) -> str:

@@ -6,6 +6,8 @@ import re
 
 import phonenumbers
 
+#: numbers without a country code are Indonesian
+REGION = "ID"
 _SEPARATORS = re.compile(r"[\s\-.()/]+")
 #: the common mobile spellings (08…, 628…, +628…) without a full parse
 _MOBILE = re.compile(r"^(?:\+62|62|0)(8\d{7,11})$")
@@ -17,10 +19,19 @@ class ContactError(ValueError):
     """A value that is not a valid NIK, phone number or e-mail address."""
 
 
+def is_valid_phone(text: str) -> bool:
+    """Whether ``phonenumbers`` knows ``text`` as a valid number (national numbers read as Indonesian)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(text, REGION))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def normalise_phone(raw: str | None) -> str | None:
     """An Indonesian phone number in E.164 form (``+6281234567890``); ``None`` when empty.
 
-    Raises :class:`ContactError` when it is not a valid number.
+    The one normaliser of reporters' numbers: staff entry, the LAPOR! import and Open311 all store its
+    result. Raises :class:`ContactError` when it is not a valid number.
     """
     text = (raw or "").strip()
     if not text:
@@ -30,7 +41,7 @@ def normalise_phone(raw: str | None) -> str | None:
     if m:
         return "+62" + m.group(1)
     try:
-        number = phonenumbers.parse(text, "ID")
+        number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException as exc:
         raise ContactError("phone") from exc
     if not phonenumbers.is_valid_number(number):

@@ -11,11 +11,10 @@ import sqlalchemy as sa
 
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
 from portal.complaints.operations import default_norm, record_event, refresh_due_date
-from portal.complaints.tracking import next_tracking_no
+from portal.complaints.tracking import Source, new_tracking_no
 from portal.core.db import utcnow
-from portal.core.models import User
-from portal.core.timeutil import today_wib
 from portal.extensions import db
+from portal.people.models import User
 
 #: the channels a desk receives complaints through
 STAFF_CHANNELS = (Channel.TATAP_MUKA, Channel.TELEPON, Channel.SURAT, Channel.EMAIL, Channel.SMS)
@@ -45,7 +44,7 @@ def create(data: NewComplaint, actor: User) -> Complaint:
     """
     actor_id = actor.id
     for attempt in range(MAX_ATTEMPTS):
-        number = next_tracking_no(today_wib().year, skip=attempt)
+        number = new_tracking_no(Source.STAFF, skip=attempt)
         complaint = _build(data, number, db.session.get(User, actor_id))
         try:
             db.session.flush()

@@ -20,9 +20,9 @@ from flask_babel import gettext as _
 from portal.complaints import operations as ops
 from portal.complaints.models import Complaint, Instansi, Status
 from portal.core.db import utcnow
-from portal.core.models import User
 from portal.core.timeutil import date_start_utc, today_wib, wib_date
 from portal.extensions import db
+from portal.people.models import User
 
 #: where an out-of-authority complaint may come from: not yet forwarded to an OPD, returned by one
 #: (bukan kewenangan), dispatched but without a follow-up yet, or postponed

@@ -91,7 +91,8 @@ SCALAR_KEYS = [k for k in KEYS if k not in ("22", "23")]
 #: the means and the count (``n``) each stands on
 MEANS = {"12": 1, "13": 1, "14": 1, "15": 1, "20": 2, "21": 2}
 
-UNFINISHED = (Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES, Status.TUNDA)
+#: indicator 9 "unfinished": the open statuses
+UNFINISHED = Status.OPEN
 
 
 def _round(value: Any, digits: int) -> float | None:

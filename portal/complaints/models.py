@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from portal.core.db import UTCDateTime, utcnow
-from portal.core.models import OPD, User, str_enum
+from portal.core.db import UTCDateTime, str_enum, utcnow
 from portal.extensions import db
+from portal.people.models import OPD, User
 
 
 class Status(enum.StrEnum):
@@ -26,9 +27,28 @@ class Status(enum.StrEnum):
     #: forwarded to the competent instansi (no wrong door): terminal, outside the province's Total
     DITERUSKAN = "diteruskan"
 
+    #: still to be handled: waiting for verification, at an OPD, or postponed (Tunda stops the clock)
+    OPEN: ClassVar[frozenset[Status]]
+    #: done with: finished, archived, or forwarded out of the province's authority
+    CLOSED: ClassVar[frozenset[Status]]
+    #: open with the deadline running (Tunda waits for the reporter)
+    ACTIVE: ClassVar[frozenset[Status]]
+
     @property
     def label(self) -> str:
         return STATUS_LABELS[self]
+
+
+class StatusSet(frozenset[Status]):
+    """A set of statuses that iterates in the order of :class:`Status` (stable SQL ``IN`` lists and labels)."""
+
+    def __iter__(self):  # type: ignore[override]
+        return (s for s in Status if frozenset.__contains__(self, s))
+
+
+Status.OPEN = StatusSet({Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES, Status.TUNDA})
+Status.CLOSED = StatusSet(set(Status) - Status.OPEN)
+Status.ACTIVE = StatusSet(Status.OPEN - {Status.TUNDA})
 
 
 STATUS_LABELS = {
@@ -148,12 +168,32 @@ class Category(db.Model):
         return self.path.count(" > ") + 1
 
     def effective_norm(self) -> int:
+        """The completion norm, inherited from the nearest ancestor that sets one (:func:`inherited_norm`)."""
+        chain = []
         node: Category | None = self
-        while node is not None:
-            if node.norm_days:
-                return node.norm_days
+        while node is not None and node not in chain:
+            chain.append(node)
             node = node.parent
-        return DEFAULT_NORM
+        return first_norm(n.norm_days for n in chain)
+
+
+def first_norm(norms: Iterable[int | None]) -> int:
+    """The first norm set along a category's chain (itself, its parent, …); 14 working days when none is."""
+    return next((n for n in norms if n), DEFAULT_NORM)
+
+
+def inherited_norm(category_id: int, own: Mapping[int, int | None], parent: Mapping[int, int | None]) -> int:
+    """A category's effective norm from plain rows: ``own`` norms and ``parent`` ids by category id (the bulk
+    form of :meth:`Category.effective_norm`, for pages and imports that read the whole tree at once)."""
+    def chain() -> Iterator[int | None]:
+        node: int | None = category_id
+        seen: set[int] = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            yield own.get(node)
+            node = parent.get(node)
+
+    return first_norm(chain())
 
 
 #: SQL of the open statuses (the predicate of the queue's partial indexes; same text in migration 0003)
@@ -312,7 +352,7 @@ class Complaint(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (Status.SELESAI, Status.ARSIP, Status.DITERUSKAN)
+        return self.status not in Status.CLOSED
 
 
 # the trigram operator class of ix_complaint_text_trgm, for ``db.create_all`` (migration 0003 does the same)

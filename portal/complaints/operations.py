@@ -27,10 +27,10 @@ from portal.complaints.models import (
     Status,
 )
 from portal.core.db import utcnow
-from portal.core.models import OPD, User
 from portal.core.timeutil import wib_date
 from portal.core.workdays import WorkCalendar, get_calendar
 from portal.extensions import db
+from portal.people.models import OPD, User
 
 S = Status
 

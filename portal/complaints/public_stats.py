@@ -221,7 +221,7 @@ def per_opd_table(start=None, end=None, medians: dict | None = None,
     ``rows``: the recap per OPD (``summary.recap_per_opd``), likewise.
     """
     from portal.complaints import summary, summary_more
-    from portal.core.models import OPD
+    from portal.people.models import OPD
 
     rows = rows if rows is not None else summary.recap_per_opd(start, end)
     ids = {o.code: o.id for o in db.session.scalars(sa.select(OPD))}

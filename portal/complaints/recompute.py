@@ -21,7 +21,6 @@ from portal.core.workdays import WorkCalendar, get_calendar
 from portal.extensions import db
 
 S = Status
-OPEN = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)
 BATCH = 2000
 
 
@@ -36,7 +35,7 @@ def recompute_due_dates(days: Iterable[dt.date] | None = None, *, dry_run: bool 
     """
     cal = calendar or get_calendar()
     c = Complaint
-    conds = [c.status.in_(OPEN)]
+    conds = [c.status.in_(S.OPEN)]
     days = sorted(set(days)) if days is not None else None
     if days is not None:
         if not days:

@@ -21,8 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-import phonenumbers
-
+from portal.complaints.contact import is_valid_phone
 from portal.complaints.models import Complaint, Status
 from portal.core.timeutil import to_wib
 
@@ -143,11 +142,7 @@ def _is_phone(run: str, digits: str) -> bool:
         candidate = digits
     else:
         return False
-    try:
-        number = phonenumbers.parse(candidate, "ID")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_valid_number(number)
+    return is_valid_phone(candidate)
 
 
 def _known_variants(values: Iterable[str]) -> list[str]:
@@ -298,7 +293,7 @@ def redactor_for(complaint: Complaint, audience: Audience = Audience.PUBLIC):
 
 def audience_of(user) -> Audience:
     """The audience a signed-in user belongs to (anonymous visitors: PUBLIC)."""
-    from portal.core.models import Role
+    from portal.people.models import Role
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Audience.PUBLIC
@@ -313,7 +308,7 @@ def w3c(value: dt.datetime | None) -> str | None:
 
 
 def is_closed(status: Status) -> bool:
-    return status in (Status.SELESAI, Status.ARSIP, Status.DITERUSKAN)
+    return status in Status.CLOSED
 
 
 def region_of(location: str | None) -> str | None:

@@ -2,7 +2,7 @@
 
 A reply is a ``reporter_reply`` event on the complaint (monitoring indicator 11 counts the
 complaints that have one) and counts as activity: it restarts the 10-working-day closure clock
-(``last_activity_at``, see ``portal/admin/cli.py``). Operations only ``flush()``.
+(``last_activity_at``, see ``portal/complaints/daily.py``). Operations only ``flush()``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from portal.complaints.models import Complaint, ComplaintEvent, ReplyChannel, Status
 from portal.complaints.operations import TransitionError, record_event
 from portal.core.db import utcnow
-from portal.core.models import User
+from portal.people.models import User
 
 #: the event kind indicator 11 counts
 REPLY_KIND = "reporter_reply"

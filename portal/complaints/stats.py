@@ -20,9 +20,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from portal.complaints.models import Complaint, Status
-from portal.core.models import OPD
 from portal.core.timeutil import date_start_utc
 from portal.extensions import db
+from portal.people.models import OPD
 
 STATUS_KEYS = [s.value for s in Status]
 RECAP_KEYS = [*STATUS_KEYS, "total", "persen_tl", "rtl_hari", "rhp", "rv_hari"]

@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.complaints.models import Category, Complaint, Status
-from portal.core.models import OPD
 from portal.extensions import db
+from portal.people.models import OPD
 
 #: below this many labelled complaints (or two classes) the keyword fallback is used
 MIN_SAMPLES = 30

@@ -255,7 +255,7 @@ def recap(start=None, end=None, opd_ids=None) -> dict[str, Any]:
 def recap_per_opd(start=None, end=None, include_inactive: bool = False) -> list[dict[str, Any]]:
     """:func:`portal.complaints.stats.recap_per_opd` from the summary rows."""
     from portal.complaints.stats import finish_recap
-    from portal.core.models import OPD
+    from portal.people.models import OPD
 
     t = ComplaintSummary.__table__
     q = sa.select(t.c.opd_id, *_sums(t)).where(*_where(start, end), t.c.opd_id != 0).group_by(t.c.opd_id)
@@ -388,7 +388,7 @@ def dashboard_parts(start=None, end=None, limit: int = 15) -> dict[str, Any]:
     year), instead of a scan per figure. Equal to the separate readers (a test)."""
     from portal.complaints.models import Category, Channel, Status
     from portal.complaints.public_stats import _top
-    from portal.core.models import OPD
+    from portal.people.models import OPD
 
     t = ComplaintSummary.__table__
     statuses = [s.value for s in Status]

@@ -27,9 +27,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from portal.complaints.models import Complaint, Status
-from portal.core.models import OPD
 from portal.core.timeutil import today_wib, wib_date
 from portal.extensions import db
+from portal.people.models import OPD
 
 #: the nine SKM elements (PermenPANRB 14/2017), in the regulation's order
 ELEMENTS: tuple[tuple[str, Any], ...] = (

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask import abort, request
 from flask_login import current_user
 
-from portal.core.models import Role, User
 from portal.extensions import db, login_manager
+from portal.people.models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -41,6 +42,17 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC)
+
+
+def str_enum(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
+    """A portable enum column stored as its lowercase value."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 def utcnow() -> dt.datetime:

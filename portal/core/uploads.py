@@ -33,8 +33,8 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.complaints.models import Attachment, Complaint, FollowUp
-from portal.core.models import User
 from portal.extensions import db
+from portal.people.models import User
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 #: larger images are refused before decoding (decompression bombs)
@@ -44,8 +44,9 @@ MAX_FILES = 5
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
+WEBP = "image/webp"
 EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
-_PIL_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
+_PIL_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 
 
 class UploadError(ValueError):
@@ -84,6 +85,22 @@ def detect_type(data: bytes) -> str | None:
     return None
 
 
+def detect_image_type(data: bytes) -> str | None:
+    """JPEG, PNG or WebP from the magic bytes (meeting photos also accept WebP), else ``None``."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return WEBP
+    found = detect_type(data)
+    return found if found in (JPEG, PNG) else None
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
 def clean_name(name: str | None, content_type: str) -> str:
     """A display name: no directories or control characters, and the extension of the real type."""
     name = unicodedata.normalize("NFC", name or "")
@@ -95,7 +112,21 @@ def clean_name(name: str | None, content_type: str) -> str:
 
 
 def _clean_image(data: bytes, content_type: str) -> bytes:
-    """Decode fully and re-encode without any metadata; orientation is applied first."""
+    return clean_image(data, content_type).data
+
+
+def clean_image(data: bytes, content_type: str | None = None, *, to: str | None = None, max_side: int | None = None,
+                quality: int = 88) -> CleanImage:
+    """The one image cleaner (attachments, meeting photos, photos embedded in the rakor PDF).
+
+    Decodes fully with only the plugin of the detected type, and re-encodes without any metadata
+    (EXIF/GPS, XMP, ICC, comments, text chunks); orientation is applied first. ``to``: the output type
+    (JPEG or PNG; default the input's, WebP becoming JPEG), ``max_side``: downscale to fit.
+    Raises :class:`UploadError` when the data is not a readable JPEG, PNG or WebP within the pixel limit.
+    """
+    content_type = content_type or detect_image_type(data)
+    if content_type not in _PIL_FORMATS:
+        raise UploadError(_l("Gambar rusak atau tidak dapat dibaca."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -121,14 +152,17 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
     options = {}
     if "transparency" in upright.info and upright.mode in ("P", "L", "RGB"):
         options["transparency"] = upright.info["transparency"]  # pixels, not metadata
+    if max_side:
+        clean.thumbnail((max_side, max_side))
+    out_type = to or (PNG if content_type == PNG else JPEG)
     out = io.BytesIO()
-    if content_type == JPEG:
+    if out_type == JPEG:
         if clean.mode not in ("L", "RGB", "CMYK"):
             clean = clean.convert("RGB")
-        clean.save(out, "JPEG", quality=88, optimize=True)
+        clean.save(out, "JPEG", quality=quality, optimize=True)
     else:
         clean.save(out, "PNG", optimize=True, **options)
-    return out.getvalue()
+    return CleanImage(out.getvalue(), out_type, clean.width, clean.height)
 
 
 #: page entries that carry authoring data (XMP, application private data) rather than the page itself

@@ -13,13 +13,13 @@ from flask_login import current_user
 from sqlalchemy import orm
 
 from portal.core.auth import in_scope, role_required
-from portal.core.models import OPD, Role
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
 from portal.meetings import bp
 from portal.meetings import services as svc
 from portal.meetings.forms import ActionForm, EmptyForm, ProgressForm
 from portal.meetings.models import OPEN_ACTION_STATUSES, ActionItem, ActionStatus, Meeting
+from portal.people.models import OPD, Role
 
 
 def actions_for_opd(opd_ids: list[int]) -> list[ActionItem]:

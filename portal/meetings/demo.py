@@ -9,7 +9,6 @@ import random
 import sqlalchemy as sa
 
 from portal.core.db import utcnow
-from portal.core.models import OPD, User
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings import services as svc
@@ -21,6 +20,7 @@ from portal.meetings.models import (
     MeetingStatus,
     Rsvp,
 )
+from portal.people.models import OPD, User
 
 SPEAKERS = [
     {"name": "Drs. Hasan Basri, M.Si.", "title": "Asisten Deputi Pengelolaan Pengaduan Masyarakat",

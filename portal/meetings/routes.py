@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.auth import in_scope, role_required
-from portal.core.models import OPD, Role
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import WIB, today_wib
 from portal.extensions import db
@@ -50,6 +49,7 @@ from portal.meetings.models import (
     Rsvp,
     Speaker,
 )
+from portal.people.models import OPD, Role
 
 MANAGE = (Role.KOMINFO,)
 

@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from portal.complaints.models import Complaint, Status
 from portal.complaints.stats import period_filter, recap_per_opd
 from portal.core.db import utcnow
-from portal.core.models import OPD, Liaison, User
+from portal.core.markdown import ALLOWED_TAGS, markdown_html
 from portal.core.timeutil import WIB, today_wib, wib_date
 from portal.extensions import db
 from portal.meetings.models import (
@@ -44,6 +44,8 @@ from portal.meetings.models import (
     Rsvp,
     Speaker,
 )
+from portal.people.liaisons import current_liaisons_by_opd
+from portal.people.models import OPD, User
 
 
 def _(text: str, **values: Any) -> str:
@@ -377,18 +379,6 @@ def overdue_per_opd(start: dt.date, end: dt.date, today: dt.date | None = None) 
     return {int(opd_id): int(n) for opd_id, n in db.session.execute(q).tuples()}
 
 
-def current_liaisons(opd_ids: list[int]) -> dict[int, list[User]]:
-    rows = db.session.execute(
-        sa.select(Liaison.opd_id, User).join(User, Liaison.user_id == User.id)
-        .where(Liaison.opd_id.in_(opd_ids), Liaison.valid_to.is_(None), User.active.is_(True))
-        .order_by(Liaison.valid_from)
-    ).all()
-    out: dict[int, list[User]] = {}
-    for opd_id, user in rows:
-        out.setdefault(opd_id, []).append(user)
-    return out
-
-
 def rank_invitees(meeting: Meeting, limit: int = 10, today: dt.date | None = None) -> list[Candidate]:
     """OPDs ranked by complaint volume in the reporting period and by weak figures.
 
@@ -409,7 +399,7 @@ def rank_invitees(meeting: Meeting, limit: int = 10, today: dt.date | None = Non
         c.score = round(0.5 * c.total / max_total + 0.25 * weak_tl + 0.25 * c.overdue / max_overdue, 4)
         cands.append(c)
     cands.sort(key=lambda c: (-c.score, -c.total, c.opd.name))
-    liaisons = current_liaisons([c.opd.id for c in cands])
+    liaisons = current_liaisons_by_opd([c.opd.id for c in cands], today)
     invited = {i.opd_id for i in meeting.invitations if i.opd_id}
     for rank, c in enumerate(cands, start=1):
         c.liaisons = liaisons.get(c.opd.id, [])
@@ -453,7 +443,7 @@ def invite(meeting: Meeting, opd_ids: list[int], include_speakers: bool = True) 
     have_opd_generic = {i.opd_id for i in meeting.invitations if i.opd_id and not i.user_id}
     have_speakers = {i.speaker_id for i in meeting.invitations if i.speaker_id}
     opds = db.session.scalars(sa.select(OPD).where(OPD.id.in_(opd_ids)).order_by(OPD.name)).all()
-    liaisons = current_liaisons([o.id for o in opds])
+    liaisons = current_liaisons_by_opd([o.id for o in opds])
     made: list[Invitation] = []
     for opd in opds:
         users = liaisons.get(opd.id, [])
@@ -692,19 +682,14 @@ def mark_held(meeting: Meeting) -> None:
 
 # --- minutes ----------------------------------------------------------------------------------
 
-MINUTES_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
-                "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "a", "hr"}
+MINUTES_TAGS = ALLOWED_TAGS | {"u", "h2"}
+MINUTES_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
 def render_markdown(text: str) -> str:
-    """Markdown → HTML, then sanitised with nh3: no scripts, no event handlers, no styles."""
-    import markdown
-    import nh3
-
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
-    return nh3.clean(html, tags=MINUTES_TAGS, attributes={"a": {"href", "title"}, "th": {"align"},
-                                                          "td": {"align"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    """Minutes: Markdown → HTML sanitised by :func:`portal.core.markdown.markdown_html`."""
+    return str(markdown_html(text, tags=MINUTES_TAGS, attributes=MINUTES_ATTRIBUTES,
+                             link_rel="noopener noreferrer nofollow"))
 
 
 def minutes_skeleton(meeting: Meeting) -> str:
@@ -823,30 +808,24 @@ def photo_dir() -> str:
 
 
 def store_photo(meeting: Meeting, stream, caption: str | None, user: User | None) -> Photo:
-    """Re-encode the image with Pillow (drops EXIF/GPS and any trailing data) under a random name."""
-    import io
+    """A JPEG cleaned by :func:`portal.core.uploads.clean_image` (no EXIF/GPS, no trailing data), under a
+    random name."""
     import os
 
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from portal.core.uploads import UploadError, clean_image, detect_image_type
 
     data = stream.read(25 * 1024 * 1024 + 1)
     if len(data) > 25 * 1024 * 1024:
         raise MeetingError(_("Foto terlalu besar (maksimal 25 MB)."))
+    if detect_image_type(data) is None:
+        raise MeetingError(_("Berkas bukan foto yang dapat dibaca."))
     try:
-        Image.init()
-        with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as img:
-            if img.format not in ("JPEG", "PNG", "WEBP"):
-                raise MeetingError(_("Format foto harus JPEG, PNG atau WebP."))
-            img = ImageOps.exif_transpose(img)
-            img = img.convert("RGB")
-            img.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-            out = io.BytesIO()
-            img.save(out, format="JPEG", quality=85, optimize=True)
-            width, height = img.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        image = clean_image(data, to="image/jpeg", max_side=MAX_PHOTO_SIDE, quality=85)
+    except UploadError as exc:
         raise MeetingError(_("Berkas bukan foto yang dapat dibaca.")) from exc
+    width, height = image.width, image.height
     name = secrets.token_hex(16) + ".jpg"
-    blob = out.getvalue()
+    blob = image.data
     with open(os.path.join(photo_dir(), name), "wb") as fh:
         fh.write(blob)
     photo = Photo(stored_name=name, caption=(caption or "").strip() or None, content_type="image/jpeg",

@@ -10,7 +10,6 @@ running the daily job twice queues nothing new.
 """
 
 from portal.notifications.service import (  # noqa: F401
-    current_liaisons,
     liaison_emails,
     notify_dispatch,
     notify_postpone,

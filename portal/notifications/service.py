@@ -13,13 +13,14 @@ from portal.complaints.models import Complaint, Reporter, Status
 from portal.complaints.redaction import redact, redactor_for
 from portal.core.i18n import tanggal
 from portal.core.mail import queue_email
-from portal.core.models import OPD, Liaison, OutboxMessage, Role, User
+from portal.core.models import OutboxMessage
 from portal.core.timeutil import date_start_utc, today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.liaisons import current_liaisons
+from portal.people.models import OPD, Role, User
 
 S = Status
-ACTIVE = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)
 DIGEST_LIST_LIMIT = 50
 FIRST_FOLLOWUP_DAYS = 5
 REMIND_COMPLETION_DAYS = 2
@@ -34,17 +35,6 @@ def _base_url() -> str:
     from portal.core.urls import public_base_url
 
     return public_base_url()
-
-
-def current_liaisons(opd_id: int, today: dt.date | None = None) -> list[User]:
-    """Active users holding a current liaison term at the OPD."""
-    today = today or today_wib()
-    return list(db.session.scalars(
-        sa.select(User).join(Liaison, Liaison.user_id == User.id)
-        .where(Liaison.opd_id == opd_id, Liaison.valid_to.is_(None), Liaison.valid_from <= today,
-               User.active.is_(True))
-        .order_by(User.id)
-    ).unique())
 
 
 def liaison_emails(opd: OPD, today: dt.date | None = None) -> list[str]:
@@ -110,7 +100,7 @@ def _due_rows(today: dt.date, cutoff: dt.date) -> list[Any]:
                   Reporter.name.label("rep_name"), Reporter.nik.label("rep_nik"),
                   Reporter.phone.label("rep_phone"), Reporter.email.label("rep_email"))
         .outerjoin(Reporter, Reporter.complaint_id == c.id)
-        .where(c.status.in_(ACTIVE), c.stage_due_date <= cutoff)
+        .where(c.status.in_(S.ACTIVE), c.stage_due_date <= cutoff)
         .order_by(c.stage_due_date, c.id)
     ))
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import secrets
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -22,6 +21,8 @@ import sqlalchemy as sa
 from flask import Response, json, request, url_for
 from sqlalchemy import orm
 
+from portal.complaints import tracking
+from portal.complaints.contact import ContactError, normalise_phone
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
 from portal.complaints.operations import record_event, refresh_due_date
 from portal.complaints.redaction import is_closed, is_published, published_clause, redactor_for, w3c
@@ -357,7 +358,7 @@ def _list_requests() -> list[dict[str, Any]] | str:
         statuses = [s.strip().lower() for s in (args.get("status") or "").split(",") if s.strip()]
         if any(s not in ("open", "closed") for s in statuses):
             return "status must be open or closed"
-        closed = [Status.SELESAI, Status.ARSIP, Status.DITERUSKAN]
+        closed = list(Status.CLOSED)
         if statuses and set(statuses) == {"open"}:
             q = q.where(Complaint.status.not_in(closed))
         elif statuses and set(statuses) == {"closed"}:
@@ -399,23 +400,7 @@ def find_key(raw: str | None) -> ApiKey | None:
     return key
 
 
-_PHONE_CHARS = re.compile(r"^[+0-9 ().\-]{6,25}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-
-
-def _normalise_phone(raw: str) -> str:
-    digits = re.sub(r"\D", "", raw)
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return "+" + digits
-
-
-def new_tracking_no() -> str:
-    """``311`` and nine random digits: unguessable, unique."""
-    while True:
-        no = "311" + "".join(secrets.choice("0123456789") for _ in range(9))
-        if db.session.scalar(sa.select(Complaint.id).where(Complaint.tracking_no == no)) is None:
-            return no
 
 
 def _create(fmt: str) -> Response:
@@ -451,8 +436,10 @@ def _create(fmt: str) -> Response:
     email = (form.get("email") or "").strip()
     if email and not _EMAIL.match(email):
         errors.append("email is not valid")
-    phone = (form.get("phone") or "").strip()
-    if phone and not _PHONE_CHARS.match(phone):
+    try:
+        phone = normalise_phone(form.get("phone"))
+    except ContactError:
+        phone = None
         errors.append("phone is not valid")
     name = " ".join(x for x in ((form.get("first_name") or "").strip(), (form.get("last_name") or "").strip())
                     if x)[:200]
@@ -460,13 +447,14 @@ def _create(fmt: str) -> Response:
         return error_response(400, "; ".join(errors), fmt)
     now = utcnow()
     c = Complaint(
-        tracking_no=new_tracking_no(), submitted_at=now, title=cat.name[:300], text=description,
+        tracking_no=tracking.new_tracking_no(tracking.Source.OPEN311), submitted_at=now, title=cat.name[:300],
+        text=description,
         type=ComplaintType.PENGADUAN, channel=Channel.WEBSITE, category=cat, status=Status.BELUM_TERVERIFIKASI,
         location=(address or address_id)[:300] or None, latitude=latitude, longitude=longitude,
         norm_days=cat.effective_norm(), source="open311", last_activity_at=now,
     )
     c.reporter = Reporter(name=name or None, email=email.lower() or None,
-                          phone=_normalise_phone(phone) if phone else None)
+                          phone=phone)
     db.session.add(c)
     refresh_due_date(c)
     record_event(c, "created", None, public=True, to_status=Status.BELUM_TERVERIFIKASI,

@@ -13,9 +13,9 @@ from portal.complaints.redaction import CSV_COLUMNS, csv_row, public_view
 from portal.complaints.stats import RECAP_KEYS, period_filter
 from portal.core import csvsafe
 from portal.core.db import utcnow
-from portal.core.models import OPD
 from portal.core.render import render
 from portal.extensions import db
+from portal.people.models import OPD
 from portal.public import bp, exports, queries
 from portal.public.api import api_error
 from portal.public.limits import public_limit

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from portal.complaints import public_stats, summary, summary_more
 from portal.core import cache
 from portal.core.db import utcnow
-from portal.core.models import OPD
 from portal.core.timeutil import to_wib, today_wib
 from portal.extensions import db
+from portal.people.models import OPD
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: the earliest and latest dates a period may name (keeps queries and trends sane)

@@ -16,10 +16,10 @@ from portal.complaints.models import Category, Complaint, Status
 from portal.complaints.redaction import is_published, public_view, published_clause
 from portal.core import cache
 from portal.core.auth import wants_partial
-from portal.core.models import OPD
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db, limiter
+from portal.people.models import OPD
 from portal.public import bp, charts, queries
 from portal.public.limits import public_limit, recompute_limit
 from portal.public.pagecache import SORTS, anonymous_cache

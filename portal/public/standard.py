@@ -10,7 +10,6 @@ completion within the norm), from the stored due dates and the working-day calen
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import sqlalchemy as sa
 from flask import abort
@@ -21,10 +20,10 @@ from sqlalchemy import orm
 from portal.complaints.models import Complaint
 from portal.core import cache
 from portal.core.db import UTCDateTime, utcnow
-from portal.core.models import User
 from portal.core.render import render
 from portal.core.timeutil import date_start_utc, today_wib, wib_date
 from portal.extensions import db
+from portal.people.models import User
 from portal.public import bp
 from portal.public.limits import public_limit
 
@@ -177,16 +176,9 @@ def render_markdown(text: str) -> Markup:
 
     Headings move one level down (``##`` → ``<h3>``): the text sits under the page's own ``<h2>``.
     """
-    import markdown
+    from portal.core.markdown import markdown_html
 
-    from portal.meetings.report.operations import sanitize_html
-
-    if not text or not text.strip():
-        return Markup("")
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"])
-    html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + 2 if m[2] == '1' else int(m[2]) + 1, 4)}>",
-                  html)
-    return sanitize_html(html)
+    return markdown_html(text, shift_headings=True)
 
 
 # --- compliance ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from portal.extensions import db
 @pytest.fixture
 def world(make):
     """Kominfo, pimpinan, ombudsman and an OPD liaison; two OPDs and two categories."""
-    from portal.core.models import Liaison
+    from portal.people.models import Liaison
 
     dpupr = make.opd("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", email="dpupr@uji.go.id")
     dinkes = make.opd("DINKES", "Dinas Kesehatan")

@@ -6,11 +6,12 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from portal.admin.cli import run_daily, silence_cutoff
+from portal.complaints.daily import run_daily, silence_cutoff
 from portal.complaints.models import Complaint, ComplaintEvent, Status
-from portal.core.models import Liaison, OutboxMessage
+from portal.core.models import OutboxMessage
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.models import Liaison
 
 TODAY = dt.date(2025, 3, 14)  # a Friday
 S = Status

@@ -135,7 +135,7 @@ def test_cli_indicators_json(runner, world):
 
 
 def test_reporter_reply_restarts_the_closure_clock(world):
-    from portal.admin.cli import close_silent
+    from portal.complaints.daily import close_silent
     from portal.complaints.replies import log_reporter_reply
 
     c3 = world["c3"]  # Proses, first follow-up 7 January 2025

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from portal.core.models import Liaison
 from portal.extensions import db
+from portal.people.models import Liaison
 from tests.conftest import Factory, _context, browser_login
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.core.models import Liaison
 from portal.extensions import db
+from portal.people.models import Liaison
 
 
 @pytest.fixture(autouse=True)
@@ -16,9 +16,9 @@ def _fast_password_hashes(monkeypatch):
     """Test accounts need no scrypt: a cheap PBKDF2 keeps the many fixtures fast (still verifiable)."""
     from werkzeug.security import generate_password_hash
 
-    import portal.core.models as core_models
+    import portal.people.models as people_models
 
-    monkeypatch.setattr(core_models, "generate_password_hash",
+    monkeypatch.setattr(people_models, "generate_password_hash",
                         lambda pw: generate_password_hash(pw, method="pbkdf2:sha256:1000"))
 
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from portal.core.models import Liaison
 from portal.extensions import db
+from portal.people.models import Liaison
 from tests.conftest import Factory, axe_violations, browser_login
 
 pytestmark = pytest.mark.browser
@@ -113,7 +113,7 @@ def test_rsvp_page_with_and_without_js(live_server, page):
 
     _seed(live_server)
     with live_server.app.app_context():
-        from portal.core.models import OPD
+        from portal.people.models import OPD
 
         m = svc.create_meeting(title="Rakor RSVP", day=dt.date.today() + dt.timedelta(days=40))
         svc.invite(m, [db.session.scalar(db.select(OPD.id))])

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from portal.complaints import operations as ops
 from portal.core.db import utcnow
 from portal.core.mail import send_pending
-from portal.core.models import Liaison, OutboxMessage
+from portal.core.models import OutboxMessage
 from portal.core.timeutil import today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
 from portal.notifications import liaison_emails, notify_dispatch, queue_digests, queue_reminders
+from portal.people.models import Liaison
 from tests.notifications.conftest import free_port
 
 

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from portal.core import security
 from portal.core.logs import _MARK, redact
-from portal.core.models import AuditLog, User
+from portal.core.models import AuditLog
 from portal.extensions import db
+from portal.people.models import User
 from tests.conftest import login
 
 PASSWORD = "Rahasia-12345"

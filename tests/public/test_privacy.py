@@ -165,7 +165,7 @@ def test_opd_desk_and_mail_never_show_an_anonymous_reporter(client, seeded):
     anon = seeded["complaints"]["selesai"]
     assert anon.is_anonymous and anon.opd.code == "DPUPR"
     liaison = next(u for u in anon.opd.users) if hasattr(anon.opd, "users") else None
-    from portal.core.models import User
+    from portal.people.models import User
 
     liaison = liaison or db.session.scalar(sa.select(User).where(User.opd_id == anon.opd_id))
     login(client, liaison)

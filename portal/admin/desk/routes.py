@@ -26,12 +26,12 @@ from portal.complaints.models import AnswerTemplate, Attachment, Complaint, Foll
 from portal.complaints.redaction import Audience, redactor_for
 from portal.core import idempotency, uploads
 from portal.core.auth import get_complaint_or_404, get_or_404, in_scope, role_required, wants_partial
-from portal.core.models import Role
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
 from portal.meetings.actions import actions_for_opd
+from portal.people.models import Role
 
 S = Status
 #: the stages an OPD works on, in the order the home page shows them

@@ -23,10 +23,11 @@ from portal.complaints.models import Category, Channel, Complaint, ComplaintType
 from portal.core import csvsafe, jobs
 from portal.core.auth import get_complaint_or_404, get_or_404, role_required
 from portal.core.mail import queue_email
-from portal.core.models import Job, Role, User
+from portal.core.models import Job
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import WIB, today_wib, wib_to_utc
 from portal.extensions import db
+from portal.people.models import Role, User
 
 HISTORY_SIZE = 50
 BUSY = importer.BUSY

@@ -15,10 +15,10 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from portal.admin import bp
 from portal.complaints import survey
 from portal.core.auth import role_required
-from portal.core.models import OPD, Role
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
+from portal.people.models import OPD, Role
 
 
 class PaperSurveyForm(FlaskForm):

@@ -23,9 +23,10 @@ from wtforms.validators import DataRequired, Length
 from portal.admin import bp
 from portal.core.auth import role_required
 from portal.core.db import utcnow
-from portal.core.models import ApiKey, AuditLog, Role
+from portal.core.models import ApiKey, AuditLog
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
+from portal.people.models import Role
 
 KEY_PREFIX = "lpr_"
 

@@ -20,9 +20,9 @@ from portal.auth.forms import EmptyForm
 from portal.complaints.forwarding import KINDS
 from portal.complaints.models import Complaint, Instansi, Status
 from portal.core.auth import role_required
-from portal.core.models import Role
 from portal.core.render import render
 from portal.extensions import db
+from portal.people.models import Role
 
 
 class InstansiForm(FlaskForm):

@@ -12,9 +12,10 @@ from sqlalchemy import orm
 
 from portal.admin import bp
 from portal.core.auth import role_required
-from portal.core.models import OutboxMessage, Role
+from portal.core.models import OutboxMessage
 from portal.core.render import render
 from portal.extensions import db
+from portal.people.models import Role
 
 PER_PAGE = 50
 STATUSES = ("pending", "sent", "failed")

@@ -6,7 +6,6 @@ same transaction as the change.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,41 +19,26 @@ from portal.admin.workspace.forms import CategoryForm, HandoverForm, HolidayForm
 from portal.auth import throttle
 from portal.auth.forms import EmptyForm
 from portal.complaints.models import Category, Complaint, Status
+from portal.core import audit as audit_log
 from portal.core import passwords, workdays
 from portal.core.auth import role_required
-from portal.core.models import OPD, AuditLog, HolidayOverride, Liaison, Role, User
+from portal.core.models import AuditLog, HolidayOverride
 from portal.core.render import render
 from portal.core.timeutil import today_wib
-from portal.core.urls import public_base_url
 from portal.extensions import db
-
-OPEN = (Status.BELUM_TERVERIFIKASI, Status.BELUM_DITINDAKLANJUTI, Status.PROSES, Status.TUNDA)
+from portal.people import PeopleError, liaisons
+from portal.people.accounts import create_user
+from portal.people.liaisons import current_liaisons_by_opd, open_terms
+from portal.people.models import OPD, Liaison, Role, User
 
 
 def audit(action: str, obj: Any, changes: dict[str, list[Any]] | None = None) -> AuditLog:
-    row = AuditLog(actor_id=current_user.id, action=action, object_type=obj.__tablename__,
-                   object_id=str(getattr(obj, "id", None) or getattr(obj, "key", "")), changes=changes or {})
-    db.session.add(row)
-    return row
+    """An audit row by the signed-in user (:func:`portal.core.audit.record`)."""
+    return audit_log.record(action, obj, changes, actor=current_user)
 
 
-def _diff(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """Apply ``values`` to ``obj``; return what changed, JSON-ready."""
-    out = {}
-    for key, new in values.items():
-        old = getattr(obj, key)
-        if old != new:
-            setattr(obj, key, new)
-            out[key] = [_plain(old), _plain(new)]
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Role):
-        return value.value
-    return value
+#: apply values to an object and return what changed, JSON-ready
+_diff = audit_log.apply
 
 
 def _opd_choices(exclude: int | None = None) -> list[tuple[str, str]]:
@@ -121,12 +105,8 @@ def people_opds():
             return redirect(url_for("admin.people_opds"), code=303)
     if request.method == "POST":
         status = 422
-    liaisons = db.session.scalars(sa.select(Liaison).where(Liaison.valid_to.is_(None))
-                                  .options(orm.joinedload(Liaison.user))).all()
-    by_opd: dict[int, list[User]] = {}
-    for liaison in liaisons:
-        by_opd.setdefault(liaison.opd_id, []).append(liaison.user)
-    return render("admin/settings/opds.html", form=form, tree=_opd_tree(), liaisons=by_opd, status=status)
+    return render("admin/settings/opds.html", form=form, tree=_opd_tree(), liaisons=current_liaisons_by_opd(),
+                  status=status)
 
 
 @bp.route("/pengaturan/opd/<int:opd_id>", methods=["GET", "POST"])
@@ -171,14 +151,13 @@ def _opd_page(opd: OPD, form: OPDForm | None = None, handover: HandoverForm | No
                                 .options(orm.joinedload(Liaison.user))
                                 .order_by(Liaison.valid_to.is_(None).desc(), Liaison.valid_from.desc())).all()
     open_count = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)
-                                   .where(Complaint.opd_id == opd.id, Complaint.status.in_(OPEN)))
+                                   .where(Complaint.opd_id == opd.id, Complaint.status.in_(Status.OPEN)))
     return render("admin/settings/opd.html", opd=opd, form=form, handover=handover, roster=roster,
                   open_count=open_count, status=status)
 
 
 def _liaison_candidates(opd: OPD) -> list[tuple[str, str]]:
-    current = {row.user_id for row in db.session.scalars(
-        sa.select(Liaison).where(Liaison.opd_id == opd.id, Liaison.valid_to.is_(None)))}
+    current = {row.user_id for row in open_terms(opd)}
     users = db.session.scalars(sa.select(User).where(User.role == Role.OPD, User.active.is_(True))
                                .options(orm.joinedload(User.opd)).order_by(User.name)).all()
     return [("", "—")] + [(str(u.id), f"{u.name} <{u.email}>" + (f" · {u.opd.code}" if u.opd else ""))
@@ -195,50 +174,18 @@ def people_handover(opd_id: int):
     if not form.validate_on_submit():
         return _opd_page(opd, handover=form, status=422)
     new_user = db.session.get(User, int(form.user.data)) if form.user.data.isdigit() else None
-    if new_user is None or new_user.role != Role.OPD or not new_user.active:
-        form.user.errors.append(_("Pilih akun pejabat penghubung (peran OPD) yang aktif."))
+    try:
+        if new_user is None:
+            raise PeopleError("user", "not_liaison")
+        liaisons.hand_over(opd, new_user, form.valid_from.data, old_account=form.old_account.data,
+                           note=form.note.data, actor=current_user)
+    except PeopleError as exc:
+        form.user.errors.append(_("Orang ini sudah menjadi penghubung OPD ini.") if exc.code == "already"
+                                else _("Pilih akun pejabat penghubung (peran OPD) yang aktif."))
         return _opd_page(opd, handover=form, status=422)
-    start = form.valid_from.data
-    current = db.session.scalars(sa.select(Liaison).where(Liaison.opd_id == opd.id, Liaison.valid_to.is_(None))
-                                 .options(orm.joinedload(Liaison.user))).all()
-    if any(row.user_id == new_user.id for row in current):
-        form.user.errors.append(_("Orang ini sudah menjadi penghubung OPD ini."))
-        return _opd_page(opd, handover=form, status=422)
-    if form.old_account.data != "keep":
-        for row in current:
-            end = max(row.valid_from, start - dt.timedelta(days=1))
-            audit("liaison.end", row, {"valid_to": [None, end.isoformat()]})
-            row.valid_to = end
-            old = row.user
-            if form.old_account.data == "deactivate":
-                audit("user.deactivate", old, _diff(old, {"active": False}))
-                old.end_sessions()
-            elif old.opd_id == opd.id:
-                audit("user.update", old, _diff(old, {"opd_id": None}))
-    term = Liaison(opd=opd, user=new_user, valid_from=start, note=form.note.data or None)
-    db.session.add(term)
-    changes = _diff(new_user, {"opd_id": opd.id})
-    if changes:
-        audit("user.update", new_user, changes)
-    db.session.flush()
-    audit("liaison.start", term, {"opd": [None, opd.code], "user": [None, new_user.email],
-                                  "valid_from": [None, start.isoformat()]})
-    _mail_new_liaison(opd, new_user, start)
     db.session.commit()
     flash(_("%(n)s kini pejabat penghubung %(o)s.", n=new_user.name, o=opd.name), "success")
     return redirect(url_for("admin.people_opd", opd_id=opd.id), code=303)
-
-
-def _mail_new_liaison(opd: OPD, user: User, start: dt.date) -> None:
-    from portal.core.i18n import tanggal
-    from portal.core.mail import queue_email
-    from portal.notifications.service import render_email
-
-    open_count = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)
-                                   .where(Complaint.opd_id.in_(opd.subtree_ids()), Complaint.status.in_(OPEN)))
-    body = render_email("emails/handover.txt", user=user, opd=opd, start=tanggal(start), open_count=open_count,
-                        base_url=public_base_url())
-    queue_email(user.email, f"[LAPOR] Penugasan pejabat penghubung {opd.code}", body, kind="handover")
 
 
 # --- users ---------------------------------------------------------------------------------------
@@ -250,23 +197,15 @@ def people_users():
     form.opd.choices = _opd_choices()
     status = 200
     if form.validate_on_submit():
-        email = form.email.data.lower()
-        problems = passwords.problems(form.password.data, email)
-        if db.session.scalar(sa.select(User).where(User.email == email)):
-            form.email.errors.append(_("Email sudah terdaftar."))
-        elif problems:
-            form.password.errors.append(_("Kata sandi ditolak: %(p)s", p="; ".join(problems)))
+        opd = db.session.get(OPD, int(form.opd.data)) if form.opd.data.isdigit() else None
+        try:
+            user = create_user(form.email.data, form.role.data, form.password.data, name=form.name.data,
+                               position=form.position.data, opd=opd, actor=current_user)
+        except PeopleError as exc:
+            _user_error(form, exc)
         else:
-            user = User(email=email, name=form.name.data, position=form.position.data or None,
-                        role=Role(form.role.data), opd_id=int(form.opd.data) if form.opd.data else None,
-                        active=True)
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.flush()
-            audit("user.create", user, {"email": [None, email], "role": [None, user.role.value],
-                                        "opd_id": [None, user.opd_id]})
             db.session.commit()
-            flash(_("Akun %(e)s dibuat.", e=email), "success")
+            flash(_("Akun %(e)s dibuat.", e=user.email), "success")
             return redirect(url_for("admin.people_users"), code=303)
     if request.method == "POST":
         status = 422
@@ -274,6 +213,16 @@ def people_users():
                                .order_by(User.active.desc(), User.role, User.name)).all()
     return render("admin/settings/users.html", form=form, users=users, empty=EmptyForm(),
                   reset=PasswordResetForm(formdata=None), status=status)
+
+
+def _user_error(form: UserForm, exc: PeopleError) -> None:
+    if exc.field == "email":
+        form.email.errors.append(_("Email sudah terdaftar.") if exc.code == "taken" else _("Alamat email tidak valid."))
+    elif exc.field == "password":
+        form.password.errors.append(_("Kata sandi ditolak: %(p)s", p=exc.detail))
+    else:
+        form.opd.errors.append(_("Pejabat penghubung wajib memiliki OPD.") if exc.code == "required"
+                               else _("Hanya peran OPD yang terikat pada OPD."))
 
 
 @bp.post("/pengaturan/pengguna/<int:user_id>/status")
@@ -289,11 +238,7 @@ def people_user_toggle(user_id: int):
     audit("user.activate" if activate else "user.deactivate", user, _diff(user, {"active": activate}))
     if not activate:  # signed out everywhere (reactivating does not revive old sessions); terms end today
         user.end_sessions()
-        for row in db.session.scalars(sa.select(Liaison).where(Liaison.user_id == user.id,
-                                                               Liaison.valid_to.is_(None))):
-            end = max(row.valid_from, today_wib())
-            audit("liaison.end", row, {"valid_to": [None, end.isoformat()]})
-            row.valid_to = end
+        liaisons.end_terms(user, today_wib(), actor=current_user)
     db.session.commit()
     flash(_("Akun %(e)s %(s)s.", e=user.email, s=_("diaktifkan") if activate else _("dinonaktifkan")), "success")
     return redirect(url_for("admin.people_users"), code=303)

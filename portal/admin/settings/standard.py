@@ -13,9 +13,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from portal.admin import bp
 from portal.admin.settings.routes import audit
 from portal.core.auth import role_required
-from portal.core.models import Role
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
+from portal.people.models import Role
 from portal.public import standard as std
 
 

@@ -16,8 +16,8 @@ from portal.admin import bp
 from portal.admin.workspace.forms import ARCHIVE_REASONS
 from portal.complaints.redaction import redactor_for
 from portal.core.auth import get_complaint_or_404, role_required
-from portal.core.models import Role
 from portal.core.render import render
+from portal.people.models import Role
 
 
 def note_text(action: str, form) -> str:

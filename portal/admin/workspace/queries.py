@@ -32,19 +32,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
-from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Status
+from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Status, inherited_norm
 from portal.core.db import UTCDateTime
-from portal.core.models import OPD
 from portal.core.timeutil import date_start_utc, today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.models import OPD
 
 S = Status
 PAGE_SIZE = 20
-#: statuses whose deadlines run (Tunda waits for the reporter)
-ACTIVE = (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)
-#: statuses a queue tab can show
-OPEN = (*ACTIVE, S.TUNDA)
 AT_RISK_DAYS = 2
 
 
@@ -205,11 +201,11 @@ def tab_condition(tab: str, today: dt.date, cutoff: dt.date) -> sa.ColumnElement
         case "tunda":
             return status_in(S.TUNDA)
         case "dikembalikan":
-            return sa.and_(c.returned_at.is_not(None), status_in(*OPEN))
+            return sa.and_(c.returned_at.is_not(None), status_in(*S.OPEN))
         case "rawan":
-            return sa.and_(status_in(*ACTIVE), c.stage_due_date >= today, c.stage_due_date <= cutoff)
+            return sa.and_(status_in(*S.ACTIVE), c.stage_due_date >= today, c.stage_due_date <= cutoff)
         case "terlambat":
-            return sa.and_(status_in(*ACTIVE), c.stage_due_date < today)
+            return sa.and_(status_in(*S.ACTIVE), c.stage_due_date < today)
         case "selesai":
             return status_in(S.SELESAI)
         case "arsip":
@@ -381,7 +377,7 @@ def _rare_text_page_ids(f: QueueFilter, base: list[sa.ColumnElement[bool]], size
     is found (at 1M, 90k heap reads for a word with a few hundred matches on Terlambat).
     """
     c = Complaint
-    open_only = [status_in(*OPEN)] if f.tab not in CLOSED_TABS else []
+    open_only = [status_in(*S.OPEN)] if f.tab not in CLOSED_TABS else []
     found = (sa.select(c.id, c.submitted_at, c.stage_due_date).where(*open_only, *base, text_condition(f.q))
              .cte("text_match").prefix_with("MATERIALIZED", dialect="postgresql"))
     return list(db.session.scalars(
@@ -409,18 +405,17 @@ def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
                       count().filter(sa.and_(c.stage_due_date >= today, c.stage_due_date <= cutoff)))
             .where(*filter_conditions(f)).group_by(status))
     out = dict.fromkeys(TAB_KEYS, 0)
-    active = {s.value for s in ACTIVE}
-    for status, total, returned, overdue, at_risk in db.session.execute(stmt):
+    for value, total, returned, overdue, at_risk in db.session.execute(stmt):
         out["semua"] += total
-        if status in (S.SELESAI.value, S.ARSIP.value, S.DITERUSKAN.value):  # closed: their own tab, if any
-            if status in out:
-                out[status] = total
+        status = S(value)
+        if status in S.CLOSED:  # their own tab, if any
+            if status.value in out:
+                out[status.value] = total
             continue
-        key = {S.BELUM_TERVERIFIKASI.value: "belum_terverifikasi", S.BELUM_DITINDAKLANJUTI.value:
-               "belum_ditindaklanjuti", S.PROSES.value: "proses", S.TUNDA.value: "tunda"}[status]
-        out[key] += total - (returned if key == "belum_ditindaklanjuti" else 0)
+        key = status.value  # each open status has its tab
+        out[key] += total - (returned if status == S.BELUM_DITINDAKLANJUTI else 0)
         out["dikembalikan"] += returned
-        if status in active:
+        if status in S.ACTIVE:
             out["terlambat"] += overdue
             out["rawan"] += at_risk
     return out
@@ -448,18 +443,12 @@ def opd_choices() -> list[tuple[str, str]]:
 
 def category_choices(leaves_only: bool = False) -> list[tuple[int, str, int]]:
     """Active categories as ``(id, path, effective norm)`` in path order (a norm is inherited from the
-    nearest active ancestor that sets one; 14 working days when none does)."""
-    rows = db.session.execute(sa.select(Category.id, Category.parent_id, Category.path, Category.norm_days)
-                              .where(Category.active.is_(True)).order_by(Category.path)).all()
-    by_id = {r.id: r for r in rows}
-    parents = {r.parent_id for r in rows if r.parent_id is not None}
-    out = []
-    for r in rows:
-        if leaves_only and r.id in parents:
-            continue
-        norm, node = None, r
-        while node is not None and norm is None:
-            norm = node.norm_days
-            node = by_id.get(node.parent_id) if node.parent_id else None
-        out.append((r.id, r.path, norm or 14))
-    return out
+    nearest ancestor that sets one, :func:`~portal.complaints.models.inherited_norm`: the norm a
+    verification applies)."""
+    rows = db.session.execute(sa.select(Category.id, Category.parent_id, Category.path, Category.norm_days,
+                                        Category.active).order_by(Category.path)).all()
+    own = {r.id: r.norm_days for r in rows}
+    parent = {r.id: r.parent_id for r in rows}
+    parents = {r.parent_id for r in rows if r.parent_id is not None and r.active}
+    return [(r.id, r.path, inherited_norm(r.id, own, parent)) for r in rows
+            if r.active and not (leaves_only and r.id in parents)]

@@ -8,8 +8,6 @@ htmx gets fragments (a queue row, or the queue); a plain form post is redirected
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -19,25 +17,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.datastructures import MultiDict
 
 from portal.admin import bp
 from portal.admin.workspace import queries
+from portal.admin.workspace.actions import (
+    ACTIONS,
+    BULK_ACTIONS,
+    UNDO_MINUTES,
+    bulk_intro,
+    bulk_summary,
+    form_problem,
+    offered_actions,
+    row_form,
+)
 from portal.admin.workspace.forms import (
     ARCHIVE_REASONS,
     ActionForm,
-    ArchiveForm,
     BulkForm,
-    DispatchForm,
-    ForwardForm,
-    NoteForm,
-    PostponeForm,
-    ReplyForm,
-    VerifyForm,
 )
 from portal.admin.workspace.privacy import reporter_view
 from portal.complaints import operations as ops
-from portal.complaints.forwarding import can_forward
 from portal.complaints.models import (
     Attachment,
     BulkChange,
@@ -47,18 +46,16 @@ from portal.complaints.models import (
     ComplaintEvent,
     ComplaintType,
     FollowUp,
-    PostponeReason,
-    ReplyChannel,
     Status,
 )
 from portal.complaints.redaction import public_timeline_note
 from portal.core import cache, idempotency
 from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
 from portal.core.db import utcnow
-from portal.core.models import OPD, Role
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
+from portal.people.models import Role
 
 S = Status
 READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
@@ -169,143 +166,6 @@ def queue_counts():
     if not wants_partial():  # opened directly: the queue page, counted
         return redirect(url_for("admin.index", hitung=1, **f.args(setelah=None)), code=303)
     return render_template("admin/workspace/_counts.html", counts=_counts(f), f=f, tabs=queries.TABS)
-
-
-# --- action specs ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Action:
-    form: type[ActionForm]
-    label: str
-    apply: Callable[[Complaint, Any], str]
-    #: statuses in which the action is offered (the operations module has the final word)
-    offered: tuple[Status, ...]
-
-
-def _category(value: Any) -> Category | None:
-    if not value:
-        return None
-    cat = db.session.get(Category, int(value))
-    if cat is None or not cat.active:
-        raise ops.TransitionError(_("Kategori tidak dikenal."))
-    return cat
-
-
-def _opd(code: str | None) -> OPD:
-    opd = db.session.scalar(sa.select(OPD).where(OPD.code == (code or "")))
-    if opd is None:
-        raise ops.TransitionError(_("OPD tidak dikenal."))
-    return opd
-
-
-def _do_verify(c: Complaint, form: VerifyForm) -> str:
-    from portal.notifications import notify_dispatch
-
-    opd = _opd(form.opd.data)
-    ops.verify(c, current_user, type=ComplaintType(form.type.data), category=_category(form.category.data),
-               norm_days=int(form.norm.data) if form.norm.data else None, note=form.note.data or None, opd=opd,
-               note_public=bool(form.public_note.data))
-    notify_dispatch(c)
-    return _("Laporan #%(no)s diverifikasi dan diteruskan ke %(opd)s.", no=c.tracking_no, opd=opd.name)
-
-
-def _do_dispatch(c: Complaint, form: DispatchForm) -> str:
-    from portal.notifications import notify_dispatch
-
-    opd = _opd(form.opd.data)
-    ops.dispatch(c, current_user, opd, note=form.note.data or None, note_public=bool(form.public_note.data))
-    notify_dispatch(c)
-    return _("Laporan #%(no)s didisposisikan ke %(opd)s.", no=c.tracking_no, opd=opd.name)
-
-
-def _do_postpone(c: Complaint, form: PostponeForm) -> str:
-    from portal.notifications import notify_postpone
-
-    ops.postpone(c, current_user, form.reason.data, kind=PostponeReason(form.kind.data),
-                 note_public=bool(form.public_note.data))
-    sent = notify_postpone(c, form.reason.data)
-    if sent:
-        return _("Laporan #%(no)s ditunda; alasan dikirim ke email pelapor.", no=c.tracking_no)
-    return _("Laporan #%(no)s ditunda. Pelapor tidak mencantumkan email: sampaikan alasan melalui "
-             "kanal %(ch)s.", no=c.tracking_no, ch=c.channel.label)
-
-
-def _do_reply(c: Complaint, form: ReplyForm) -> str:
-    from portal.complaints.replies import log_reporter_reply
-    from portal.core.timeutil import date_start_utc
-
-    at = None
-    if form.received_on.data:
-        # a day alone is that day's noon WIB, and never later than now
-        at = min(date_start_utc(form.received_on.data) + dt.timedelta(hours=12), utcnow())
-    log_reporter_reply(c, current_user, ReplyChannel(form.via.data), form.text.data, received_at=at)
-    return _("Tanggapan pelapor atas laporan #%(no)s dicatat; hitungan 10 hari kerja penutupan dimulai lagi.",
-             no=c.tracking_no)
-
-
-def _do_archive(c: Complaint, form: ArchiveForm) -> str:
-    labels = dict(ARCHIVE_REASONS)
-    reason = str(labels[form.reason.data])
-    dup = None
-    if form.reason.data == "duplikat":
-        dup = db.session.scalar(sa.select(Complaint).where(Complaint.tracking_no == form.duplicate_of.data))
-        if dup is None:
-            raise ops.TransitionError(_("Laporan #%(no)s tidak ditemukan.", no=form.duplicate_of.data))
-        reason = f"{reason} #{dup.tracking_no}"
-    if form.note.data:
-        reason = f"{reason}: {form.note.data}"
-    ops.archive(c, current_user, reason, duplicate_of=dup, note_public=bool(form.public_note.data))
-    return _("Laporan #%(no)s diarsipkan.", no=c.tracking_no)
-
-
-def _do_forward(c: Complaint, form: ForwardForm) -> str:
-    from portal.complaints.forwarding import forward
-    from portal.complaints.models import Instansi
-
-    inst = db.session.get(Instansi, int(form.instansi.data)) if str(form.instansi.data).isdigit() else None
-    if inst is None:
-        raise ops.TransitionError(_("Instansi tidak dikenal."))
-    forward(c, current_user, inst, form.reason.data, on=form.forwarded_on.data,
-            note_public=bool(form.public_note.data))
-    return _("Laporan #%(no)s diteruskan ke %(name)s.", no=c.tracking_no, name=inst.name)
-
-
-def _do_reopen(c: Complaint, form: NoteForm) -> str:
-    ops.reopen(c, current_user, note=form.note.data or None, note_public=bool(form.public_note.data))
-    return _("Laporan #%(no)s dibuka kembali.", no=c.tracking_no)
-
-
-def _do_finish(c: Complaint, form: NoteForm) -> str:
-    ops.finish(c, current_user, note=form.note.data or None, note_public=bool(form.public_note.data))
-    return _("Laporan #%(no)s ditutup sebagai selesai.", no=c.tracking_no)
-
-
-ACTIONS: dict[str, Action] = {
-    "verifikasi": Action(VerifyForm, "Verifikasi", _do_verify, (S.BELUM_TERVERIFIKASI,)),
-    # an unverified complaint is verified and forwarded in one action ("verifikasi")
-    "disposisi": Action(DispatchForm, "Disposisi", _do_dispatch,
-                        (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
-    "tunda": Action(PostponeForm, "Tunda", _do_postpone,
-                    (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES)),
-    "arsip": Action(ArchiveForm, "Arsipkan", _do_archive,
-                    (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.PROSES, S.TUNDA)),
-    # out of the province's authority: forwarded, never archived (portal/complaints/forwarding.py)
-    "teruskan": Action(ForwardForm, "Teruskan ke instansi lain", _do_forward,
-                       (S.BELUM_TERVERIFIKASI, S.BELUM_DITINDAKLANJUTI, S.TUNDA)),
-    "buka": Action(NoteForm, "Buka kembali", _do_reopen, (S.ARSIP, S.SELESAI, S.TUNDA, S.DITERUSKAN)),
-    "tanggapan": Action(ReplyForm, "Catat tanggapan pelapor", _do_reply,
-                        (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.SELESAI, S.TUNDA)),
-    "selesai": Action(NoteForm, "Tutup selesai", _do_finish, (S.BELUM_DITINDAKLANJUTI, S.PROSES)),
-}
-
-
-def offered_actions(c: Complaint) -> list[str]:
-    out = [key for key, a in ACTIONS.items() if c.status in a.offered]
-    if "selesai" in out and c.first_followup_at is None:
-        out.remove("selesai")
-    if "teruskan" in out and not can_forward(c):
-        out.remove("teruskan")
-    return out
 
 
 def _suggested(c: Complaint) -> dict[str, Any]:
@@ -528,7 +388,7 @@ def act(tracking_no: str, action: str):
     done_url = next_url if ctx == "queue" and next_url else url_for("admin.complaint", tracking_no=c.tracking_no)
     try:
         ops.check_version(c, form.version.data)
-        message = spec.apply(c, form)
+        message = spec.apply(c, form, current_user)
         idempotency.remember(submit_key, done_url, message)
         db.session.commit()
     except (ops.ConflictError, StaleDataError, sa.exc.IntegrityError):
@@ -546,71 +406,6 @@ def act(tracking_no: str, action: str):
 
 
 # --- bulk actions ------------------------------------------------------------------------------
-
-#: the bulk bar's actions -> the single actions they apply, row by row
-BULK_ACTIONS = {"verify": "verifikasi", "dispatch": "disposisi", "postpone": "tunda", "archive": "arsip"}
-#: minutes a bulk change can be undone
-UNDO_MINUTES = 10
-
-
-def _row_form(key: str, bulk: BulkForm, c: Complaint | None = None) -> ActionForm:
-    """The single action's form, filled from the bulk bar (for ``c``, or a sample to check the bar)."""
-    data = {"version": str(c.version) if c else "1", "ctx": "queue"}
-    match key:
-        case "verifikasi":
-            data |= {"type": c.type.value if c else ComplaintType.PENGADUAN.value, "opd": bulk.opd.data or ""}
-        case "disposisi":
-            data |= {"opd": bulk.opd.data or ""}
-        case "tunda":
-            data |= {"kind": PostponeReason.LAINNYA.value, "reason": bulk.reason.data or ""}
-        case "arsip":
-            data |= {"reason": bulk.archive_reason.data or "", "note": bulk.reason.data or ""}
-    form = ACTIONS[key].form(formdata=MultiDict(data), meta={"csrf": False})
-    form.validate()
-    return form
-
-
-def _form_problem(key: str, form: ActionForm) -> str | None:
-    """What is missing in the bulk bar for this action (in the UI language), else ``None``."""
-    if form.errors:
-        return "; ".join(f"{form[k].label.text}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
-    if key == "arsip" and form.reason.data == "duplikat":
-        return _("Duplikat diarsipkan satu per satu (isi ID laporan yang diduplikasi).")
-    if key in ("verifikasi", "disposisi"):
-        try:
-            _opd(form.opd.data)
-        except ops.TransitionError as exc:
-            return str(exc)
-    return None
-
-
-def _bulk_summary(key: str, n: int, bulk: BulkForm) -> str:
-    """What a bulk action did, in words ("12 laporan diarsipkan (alasan: …)")."""
-    if key == "arsip":
-        reason = str(dict(ARCHIVE_REASONS).get(bulk.archive_reason.data or "", ""))
-        if bulk.reason.data:
-            reason = f"{reason}: {bulk.reason.data}"
-        return _("%(n)s laporan diarsipkan (alasan: %(r)s).", n=n, r=reason)
-    if key == "tunda":
-        return _("%(n)s laporan ditunda (alasan: %(r)s).", n=n, r=bulk.reason.data)
-    opd = db.session.scalar(sa.select(OPD.name).where(OPD.code == bulk.opd.data)) or bulk.opd.data
-    if key == "verifikasi":
-        return _("%(n)s laporan diverifikasi dan diteruskan ke %(opd)s.", n=n, opd=opd)
-    return _("%(n)s laporan didisposisikan ke %(opd)s.", n=n, opd=opd)
-
-
-def _bulk_intro(key: str, n: int, bulk: BulkForm) -> str:
-    """The confirmation question for a bulk action."""
-    if key == "arsip":
-        reason = str(dict(ARCHIVE_REASONS).get(bulk.archive_reason.data or "", ""))
-        return _("Arsipkan %(n)s laporan berikut dengan alasan \u201c%(r)s\u201d?", n=n, r=reason)
-    if key == "tunda":
-        return _("Tunda %(n)s laporan berikut dengan alasan \u201c%(r)s\u201d?", n=n, r=bulk.reason.data)
-    opd = db.session.scalar(sa.select(OPD.name).where(OPD.code == bulk.opd.data)) or bulk.opd.data
-    if key == "verifikasi":
-        return _("Verifikasi dan teruskan %(n)s laporan berikut ke %(opd)s?", n=n, opd=opd)
-    return _("Disposisikan %(n)s laporan berikut ke %(opd)s?", n=n, opd=opd)
-
 
 def _selected() -> dict[int, str]:
     selected: dict[int, str] = {}
@@ -647,7 +442,7 @@ def bulk():
     for version in selected.values():
         if not version.strip().isdigit():
             raise ops.VersionMissing()
-    problem = _form_problem(key, _row_form(key, form))
+    problem = form_problem(key, row_form(key, form))
     if problem:
         return _bulk_done(next_url, _("Tindakan massal tidak dijalankan: %(e)s", e=problem), error=True)
     complaints = db.session.scalars(sa.select(Complaint).where(Complaint.id.in_(selected))
@@ -656,7 +451,7 @@ def bulk():
                                     .order_by(Complaint.submitted_at)).unique().all()
     if request.form.get("konfirmasi") != "1":
         ctx = {"bulk_form": form, "rows": complaints, "selected": selected, "next_url": next_url,
-               "intro": _bulk_intro(key, len(complaints), form), "action_label": ACTIONS[key].label}
+               "intro": bulk_intro(key, len(complaints), form), "action_label": ACTIONS[key].label}
         return render("admin/workspace/bulk_confirm.html", partial="admin/workspace/_bulk_confirm.html", **ctx)
     done: list[Complaint] = []
     before: dict[int, dict[str, Any]] = {}
@@ -665,11 +460,11 @@ def bulk():
     for c in complaints:
         try:
             ops.check_version(c, selected[c.id])
-            row_form = _row_form(key, form, c)
-            if (problem := _form_problem(key, row_form)) is not None:
+            filled = row_form(key, form, c)
+            if (problem := form_problem(key, filled)) is not None:
                 raise ops.TransitionError(problem)
             snap = ops.snapshot(c)
-            ACTIONS[key].apply(c, row_form)
+            ACTIONS[key].apply(c, filled, current_user)
             before[c.id] = snap
             done.append(c)
         except ops.ConflictError:
@@ -678,7 +473,7 @@ def bulk():
         except ops.TransitionError as exc:
             refused[c.tracking_no] = str(exc)
     message = " ".join(filter(None, [
-        _bulk_summary(key, len(done), form) if done else _("Tidak ada laporan yang diubah."),
+        bulk_summary(key, len(done), form) if done else _("Tidak ada laporan yang diubah."),
         _("Ditolak: %(items)s.", items="; ".join(f"#{k} ({v})" for k, v in refused.items())) if refused else "",
     ]))
     try:

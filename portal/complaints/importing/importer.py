@@ -52,13 +52,15 @@ from portal.complaints.models import (
     ImportBatch,
     Reporter,
     Status,
+    inherited_norm,
 )
 from portal.complaints.tracking import STAFF_PREFIX
 from portal.core import cache
 from portal.core.db import utcnow
-from portal.core.models import OPD, Job
+from portal.core.models import Job
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.models import OPD
 
 BATCH_SIZE = 2000
 #: errors kept for the report; beyond this they are only counted
@@ -424,11 +426,7 @@ class Importer:
         for r in rows:
             self.cat_by_key[header_key(r.path)] = r.id
             self.cat_path[r.id] = r.path
-            node, norm = r.id, None
-            while node is not None and norm is None:
-                norm = own.get(node) or None
-                node = parent.get(node)
-            self.cat_norm[r.id] = norm or DEFAULT_NORM
+            self.cat_norm[r.id] = inherited_norm(r.id, own, parent)
 
     def _category_id(self, path: str) -> int:
         key = header_key(path)

@@ -8,11 +8,12 @@ import random
 
 import sqlalchemy as sa
 
-from portal.core.models import OPD, Liaison, Role, User
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings.evaluation import operations as ev
 from portal.meetings.evaluation.models import SkTim, TeamRole
+from portal.people.liaisons import serving
+from portal.people.models import OPD, Liaison, Role, User
 
 LEADERS = [
     (TeamRole.PEMBINA, "Gubernur", "Gubernur"),
@@ -62,9 +63,7 @@ def _decree(rng: random.Random, day: dt.date, kominfo: User | None):
                       decree_date=day, issuer="Gubernur", valid_from=day, valid_to=None, user=kominfo)
     for role, name, position in LEADERS:
         ev.add_member(sk, role=role, name=name, position=position)
-    for lia in db.session.scalars(sa.select(Liaison).where(
-            Liaison.valid_from <= day, sa.or_(Liaison.valid_to.is_(None), Liaison.valid_to >= day))
-            .order_by(Liaison.opd_id)):
+    for lia in db.session.scalars(sa.select(Liaison).where(serving(day)).order_by(Liaison.opd_id)):
         ev.add_member(sk, role=TeamRole.PEJABAT_PENGHUBUNG, name=lia.user.name, position="Pejabat Penghubung",
                       opd=lia.opd)
     return sk

@@ -8,9 +8,9 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from portal.core.db import UTCDateTime, utcnow
-from portal.core.models import OPD, User, str_enum
+from portal.core.db import UTCDateTime, str_enum, utcnow
 from portal.extensions import db
+from portal.people.models import OPD, User
 
 
 class TeamRole(enum.StrEnum):

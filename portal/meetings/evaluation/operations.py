@@ -7,9 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.core.models import OPD, Liaison, User
 from portal.extensions import db
 from portal.meetings.evaluation.models import RencanaAksi, RencanaAksiItem, SkTim, SkTimMember, TeamRole
+from portal.people.models import OPD, Liaison, User
 
 
 class EvaluationError(ValueError):

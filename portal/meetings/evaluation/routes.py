@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.auth import role_required
-from portal.core.models import OPD, Role
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
@@ -17,6 +16,7 @@ from portal.meetings import bp
 from portal.meetings.evaluation import operations as ev
 from portal.meetings.evaluation.forms import EmptyForm, ItemForm, MemberForm, PlanForm, ProgressForm, SkForm
 from portal.meetings.evaluation.models import RencanaAksi, RencanaAksiItem, SkTim, SkTimMember, TeamRole
+from portal.people.models import OPD, Role
 
 READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
 

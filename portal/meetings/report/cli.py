@@ -106,7 +106,7 @@ def opd_ids_for(code: str) -> list[int] | None:
     """The OPD with ``code`` and its units, or ``None`` when there is no such OPD."""
     import sqlalchemy as sa
 
-    from portal.core.models import OPD
+    from portal.people.models import OPD
 
     opd = db.session.scalar(sa.select(OPD).where(sa.func.lower(OPD.code) == code.strip().lower()))
     if opd is None:

@@ -14,13 +14,13 @@ from flask import Response, abort, request
 from portal.complaints import indicators as ind
 from portal.core.auth import role_required
 from portal.core.i18n import MONTHS_ID, angka
-from portal.core.models import OPD
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings import bp
 from portal.meetings.report.cli import opd_ids_for
 from portal.meetings.report.routes import READERS
+from portal.people.models import OPD
 
 MAX_MONTHS = 24
 

@@ -26,10 +26,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.complaints.models import Complaint, ComplaintEvent, FollowUp
-from portal.core.models import OPD, Liaison, User
 from portal.core.timeutil import date_start_utc, wib_date
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.liaisons import serving
+from portal.people.models import OPD, Liaison, User
 
 #: the roadmap's targets (seed 001)
 TARGET_FINISHED_PCT = 90.0
@@ -58,7 +59,7 @@ def account_activity(start: dt.date, end: dt.date) -> dict[int, dict[str, Any]]:
     lo, hi = date_start_utc(start), date_start_utc(end + dt.timedelta(days=1))
     terms = db.session.execute(
         sa.select(Liaison.opd_id, User.id, User.last_login_at).join(User, User.id == Liaison.user_id)
-        .where(Liaison.valid_from <= end, sa.or_(Liaison.valid_to.is_(None), Liaison.valid_to >= start))).all()
+        .where(serving(start, end))).all()
     user_ids = {uid for _o, uid, _l in terms}
     actions: dict[int, int] = {}
     if user_ids:

@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from portal.core.db import UTCDateTime, utcnow
-from portal.core.models import User, str_enum
+from portal.core.db import UTCDateTime, str_enum, utcnow
 from portal.extensions import db
+from portal.people.models import User
 
 
 class ReportStatus(enum.StrEnum):

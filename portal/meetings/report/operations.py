@@ -9,27 +9,22 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import io
 import re
 from pathlib import Path
 from typing import Any
 
-import markdown
-import nh3
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from markupsafe import Markup
 
 from portal.core import cache, jobs
 from portal.core.db import utcnow
-from portal.core.models import Role, User
+from portal.core.markdown import markdown_html, sanitize_html
 from portal.extensions import db
 from portal.meetings.report import build as report
 from portal.meetings.report.models import WRITTEN_SECTIONS, RakorReport, ReportStatus
+from portal.people.models import Role, User
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h3", "h4", "blockquote", "code",
-                "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "a"}
 LIVE_TTL = 120
 
 #: who reads reports that are not published (drafts and approved ones)
@@ -41,19 +36,6 @@ class ReportError(ValueError):
 
 
 # --- text ------------------------------------------------------------------------------------------
-
-def sanitize_html(html: str) -> Markup:
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}, "th": {"scope"}},
-                      url_schemes={"http", "https", "mailto"})
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
-
-
-def markdown_html(text: str | None) -> Markup:
-    """Staff-written Markdown as safe HTML (raw HTML in it is stripped by nh3)."""
-    if not text or not text.strip():
-        return Markup("")
-    return sanitize_html(markdown.markdown(text, extensions=["sane_lists", "tables"]))
-
 
 # --- loading and figures ---------------------------------------------------------------------------
 
@@ -215,18 +197,17 @@ def chart_data_uri(figures: dict[str, Any], name: str) -> str:
 # --- PDF -------------------------------------------------------------------------------------------
 
 def photo_data_uri(stored_name: str, max_px: int = 1200) -> str | None:
-    """A documentation photo, downscaled, as a data URI (``None`` when its file is gone)."""
-    from PIL import Image
+    """A documentation photo, downscaled, as a data URI (``None`` when its file is gone or unreadable)."""
+    from portal.core.uploads import UploadError, clean_image
 
     path = Path(current_app.config["UPLOAD_DIR"]) / "meetings" / stored_name
     if "/" in stored_name or not path.is_file():
         return None
-    with Image.open(path) as img:
-        img = img.convert("RGB")
-        img.thumbnail((max_px, max_px))
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=80)
-    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+    try:
+        image = clean_image(path.read_bytes(), to="image/jpeg", max_side=max_px, quality=80)
+    except UploadError:
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(image.data).decode()
 
 
 def _date(iso: str | None) -> dt.date | None:

@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from portal.core.db import utcnow
-from portal.core.models import Role, User
+from portal.core.markdown import markdown_html
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings.report import build
 from portal.meetings.report.models import WRITTEN_SECTIONS, PeriodicKind, PeriodicReport, ReportStatus
-from portal.meetings.report.operations import ReportError, markdown_html, may_approve
+from portal.meetings.report.operations import ReportError, may_approve
+from portal.people.models import Role, User
 
 #: the annual evaluation covers units' reports from 1 January to 30 November (seed 004)
 ANNUAL_END = (11, 30)

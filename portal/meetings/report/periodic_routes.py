@@ -8,15 +8,16 @@ from flask import Response, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from portal.core.auth import role_required
-from portal.core.models import Role
+from portal.core.markdown import markdown_html
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings import bp
 from portal.meetings.report import build, periodic
 from portal.meetings.report.models import WRITTEN_SECTIONS, PeriodicKind, PeriodicReport, ReportStatus
-from portal.meetings.report.operations import ReportError, chart_data_uri, markdown_html, may_approve
+from portal.meetings.report.operations import ReportError, chart_data_uri, may_approve
 from portal.meetings.report.routes import READERS, ConfirmForm, WrittenForm
+from portal.people.models import Role
 
 KINDS = {"triwulan": PeriodicKind.QUARTERLY, "tahunan": PeriodicKind.ANNUAL}
 

@@ -15,13 +15,14 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from portal.core.auth import role_required
-from portal.core.models import Job, Role
+from portal.core.models import Job
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
 from portal.meetings import bp
 from portal.meetings.models import Meeting
 from portal.meetings.report import operations as ops
 from portal.meetings.report.models import RakorReport, ReportStatus
+from portal.people.models import Role
 
 READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
 MAX_TEXT = 20_000

@@ -24,7 +24,7 @@ def _fast_password_hashes(monkeypatch):
 
     from werkzeug.security import generate_password_hash
 
-    from portal.core import models
+    from portal.people import models
 
     monkeypatch.setattr(models, "generate_password_hash",
                         functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))

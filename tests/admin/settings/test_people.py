@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from flask import g
 
 from portal.complaints.models import Category
-from portal.core.models import OPD, AuditLog, HolidayOverride, Liaison, OutboxMessage, User
+from portal.core.models import AuditLog, HolidayOverride, OutboxMessage
 from portal.core.workdays import get_calendar
 from portal.extensions import db
+from portal.people.models import OPD, Liaison, User
 
 PAGES = ["/admin/pengaturan", "/admin/pengaturan/opd", "/admin/pengaturan/pengguna", "/admin/pengaturan/kategori",
          "/admin/pengaturan/libur"]

@@ -43,8 +43,8 @@ def test_only_kominfo_changes_and_never_by_get(client, staff, login_as):
 
 
 def test_register_sk_members_and_the_handover_notice(client, staff, login_as, make):
-    from portal.core.models import Liaison
     from portal.meetings.evaluation.models import SkTim, TeamRole
+    from portal.people.models import Liaison
 
     login_as(staff["kominfo"])
     r = client.post("/rapat/sk-tim", data={"number": "800/Kep.12/2026", "title": "Tim Koordinasi",

@@ -32,8 +32,8 @@ def make_meeting(title="Rakor SP4N-LAPOR! Semester I 2026", period=PERIOD, **kw)
 def seeded(make):
     """Two OPDs, categories with norms, a dozen complaints in and around the period, a meeting."""
     from portal.complaints.models import Channel, Status
-    from portal.core.models import Liaison
     from portal.meetings.models import ActionItem, Decision
+    from portal.people.models import Liaison
 
     dinkes = make.opd("DINKES", "Dinas Kesehatan", sk_team_date=dt.date(2025, 6, 1))
     dpupr = make.opd("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang")

@@ -17,9 +17,9 @@ def evidence(seeded, make):
     """Adds to ``seeded``: activity by the Dinkes liaison, a DPUPR handover, a return, a late
     verification, the SK register and the rencana aksi."""
     from portal.complaints.models import ComplaintEvent, FollowUp, Status
-    from portal.core.models import Liaison
     from portal.meetings.evaluation import operations as ev
     from portal.meetings.evaluation.models import TeamRole
+    from portal.people.models import Liaison
 
     dinkes, dpupr = seeded["dinkes"], seeded["dpupr"]
     c = seeded["complaints"]
