@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from portal.core.i18n import indonesian
 from portal.extensions import db
 
 KEY = ("day", "opd_id", "status", "channel", "category_id")
@@ -278,7 +279,7 @@ def by_channel(start=None, end=None, opd_ids=None) -> list[dict[str, Any]]:
     t = ComplaintSummary.__table__
     q = sa.select(t.c.channel, sa.func.sum(t.c.n), _done(t)).where(*_where(start, end, opd_ids)).group_by(t.c.channel)
     found = {ch: (int(n or 0), int(d or 0)) for ch, n, d in db.session.execute(q)}
-    rows = [{"key": ch.value, "label": ch.label, "count": found.get(ch.value, (0, 0))[0],
+    rows = [{"key": ch.value, "label": indonesian(ch.label), "count": found.get(ch.value, (0, 0))[0],
              "ditindaklanjuti": found.get(ch.value, (0, 0))[1]} for ch in Channel]
     if found.get("", (0, 0))[0]:  # hidden complaints (and any without a channel): never placed
         rows.append({"key": "", "label": "Tidak dirinci", "count": found[""][0], "ditindaklanjuti": found[""][1]})
@@ -420,7 +421,7 @@ def dashboard_parts(start=None, end=None, limit: int = 15) -> dict[str, Any]:
     empty = [0] * width
     per_opd_rows = [{"code": o.code, "name": o.name, "parent": o.parent.code if o.parent else None,
                      **_finish(per_opd.get(o.id, empty))} for o in db.session.scalars(opd_q)]
-    channel_rows = [{"key": ch.value, "label": ch.label, "count": channels.get(ch.value, [0, 0])[0],
+    channel_rows = [{"key": ch.value, "label": indonesian(ch.label), "count": channels.get(ch.value, [0, 0])[0],
                      "ditindaklanjuti": channels.get(ch.value, [0, 0])[1]} for ch in Channel]
     if channels.get("", [0, 0])[0]:
         channel_rows.append({"key": "", "label": "Tidak dirinci", "count": channels[""][0],

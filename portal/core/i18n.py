@@ -108,6 +108,19 @@ def official(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def N_(text: str) -> str:
+    """Marks ``text`` as a msgid (``pybabel extract`` sees it) without translating it here: for labels kept
+    as Indonesian data (JSON, cached views) and translated where they are shown (``_(label)``)."""
+    return text
+
+
+def indonesian(label: Any) -> str:
+    """The Indonesian text of a label (a ``lazy_gettext`` string): for data that must not follow the
+    visitor's language — API fields, frozen report figures, matching LAPOR!'s own vocabulary."""
+    with force_locale(OFFICIAL_LOCALE):
+        return str(label)
+
+
 def datetime_attr(value: Any) -> str:
     """A date or datetime (or its ISO string) for ``<time datetime>``: whole seconds, as HTML's
     valid date strings allow at most three fraction digits and the seconds are enough here."""

@@ -482,7 +482,7 @@ def answer(meeting_id: int, invitation_id: int):
         svc.answer_rsvp(inv, Rsvp(form.answer.data), form.representative_name.data,
                         form.representative_position.data, form.note.data)
         db.session.commit()
-        flash(_("Jawaban tersimpan: %(a)s.", a=_(inv.rsvp.label)), "success")
+        flash(_("Jawaban tersimpan: %(a)s.", a=inv.rsvp.label), "success")
     else:
         flash(_errors(form), "error")
     back = "meetings.invitations" if svc.can_manage(current_user) and request.form.get("back") == "list" \

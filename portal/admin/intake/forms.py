@@ -30,9 +30,9 @@ def _optional_select(value):
 
 
 class StaffEntryForm(FlaskForm):
-    channel = SelectField(_l("Saluran"), choices=[(c.value, _l(c.label)) for c in STAFF_CHANNELS],
+    channel = SelectField(_l("Saluran"), choices=[(c.value, c.label) for c in STAFF_CHANNELS],
                           validators=[DataRequired()])
-    type = SelectField(_l("Jenis laporan"), choices=[(t.value, _l(t.label)) for t in ComplaintType],
+    type = SelectField(_l("Jenis laporan"), choices=[(t.value, t.label) for t in ComplaintType],
                        default=ComplaintType.PENGADUAN.value, validators=[DataRequired()])
     category = SelectField(_l("Kategori"), coerce=_optional_select, choices=[], validate_choice=True)
     title = StringField(_l("Judul"), validators=[Optional(), Length(max=300)])

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,14 +66,14 @@ READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
 REVEALERS = (Role.KOMINFO, Role.OMBUDSMAN)
 
 EVENT_LABELS = {
-    "created": "Laporan dibuat", "imported": "Diimpor dari LAPOR!", "verified": "Diverifikasi",
-    "dispatched": "Didisposisikan", "followup": "Tindak lanjut", "status": "Status diubah",
-    "returned": "Dikembalikan OPD (bukan kewenangan)", "reveal": "Data pribadi pelapor dibuka",
-    "reopened": "Dibuka kembali", "recomputed": "Tenggat dihitung ulang (kalender berubah)",
-    "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
-    "overdue": "Melewati tenggat", "updated": "Diperbarui",
-    "reporter_reply": "Tanggapan pelapor diterima",
-    "forwarded": "Diteruskan ke instansi lain",
+    "created": _l("Laporan dibuat"), "imported": _l("Diimpor dari LAPOR!"), "verified": _l("Diverifikasi"),
+    "dispatched": _l("Didisposisikan"), "followup": _l("Tindak lanjut"), "status": _l("Status diubah"),
+    "returned": _l("Dikembalikan OPD (bukan kewenangan)"), "reveal": _l("Data pribadi pelapor dibuka"),
+    "reopened": _l("Dibuka kembali"), "recomputed": _l("Tenggat dihitung ulang (kalender berubah)"),
+    "auto_finished": _l("Selesai otomatis (10 hari kerja tanpa tanggapan)"),
+    "overdue": _l("Melewati tenggat"), "updated": _l("Diperbarui"),
+    "reporter_reply": _l("Tanggapan pelapor diterima"),
+    "forwarded": _l("Diteruskan ke instansi lain"),
 }
 
 
@@ -139,8 +140,8 @@ def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
         "sorts": queries.SORTS,
         "opd_choices": queries.opd_choices(),
         "category_choices": queries.category_choices(),
-        "channels": [(ch.value, _(ch.label)) for ch in Channel],
-        "types": [(t.value, _(t.label)) for t in ComplaintType],
+        "channels": [(ch.value, ch.label) for ch in Channel],
+        "types": [(t.value, t.label) for t in ComplaintType],
         "today": today_wib(),
         "can_act": can_act(),
         "bulk_form": BulkForm(formdata=None),
