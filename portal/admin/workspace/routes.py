@@ -54,8 +54,9 @@ from portal.complaints.models import (
 )
 from portal.complaints.redaction import public_timeline_note
 from portal.core import cache, idempotency
-from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
+from portal.core.auth import get_complaint_or_404, is_safe_next, role_required
 from portal.core.db import utcnow
+from portal.core.htmx import hx_response, wants_partial
 from portal.core.models import OPD, Role
 from portal.core.render import render
 from portal.core.timeutil import today_wib
@@ -158,7 +159,7 @@ def index():
     f = queries.QueueFilter.from_args(request.args)
     resp = render("admin/workspace/index.html", partial="admin/workspace/_queue.html", **_queue_context(f))
     if wants_partial():  # history gets the canonical URL (no empty parameters)
-        resp.headers["HX-Push-Url"] = url_for("admin.index", **f.args())
+        resp = hx_response(resp, push_url=url_for("admin.index", **f.args()))
     return resp
 
 

@@ -15,6 +15,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from portal.core.auth import role_required
+from portal.core.htmx import wants_partial
 from portal.core.models import Job, Role
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
@@ -126,7 +127,7 @@ def report_generate(meeting_id: int):
     rep = ops.ensure_report(meeting)
     db.session.commit()
     job = ops.start_generation(rep, current_user)
-    if request.headers.get("HX-Request"):
+    if wants_partial():
         return render("meetings/report/_job.html", meeting=meeting, job=db.session.get(Job, job.id))
     return redirect(url_for("meetings.report_job", meeting_id=meeting.id, job_id=job.id), code=303)
 
