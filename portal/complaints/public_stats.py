@@ -72,7 +72,7 @@ def by_category(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dic
     q = (sa.select(path, sa.func.count(Complaint.id), _done_sum())
          .select_from(Complaint).outerjoin(Category, Complaint.category_id == Category.id)
          .where(*_where(start, end, opd_ids)).group_by(path))
-    rows = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n),
+    rows: list[dict[str, Any]] = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n),
              "ditindaklanjuti": int(d or 0)} for path, n, d in db.session.execute(q)]
     rows.sort(key=lambda r: (-r["count"], r["label"]))
     return _top(rows, limit)
@@ -123,7 +123,8 @@ def fold_regions(counts: Iterable[tuple[str | None, int, int]], limit: int = 15)
         key = redact(region_of(location) or "")
         acc[key][0] += n
         acc[key][1] += d
-    rows, other = [], [0, 0]
+    rows: list[dict[str, Any]] = []
+    other = [0, 0]
     for k, v in acc.items():
         if k and v[0] < MIN_REGION:
             other[0] += v[0]

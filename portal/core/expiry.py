@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.core.auth import is_safe_next
 from portal.core.htmx import current_url, hx_response, is_htmx
@@ -92,7 +93,7 @@ def resubmit_page(reason: str, status: int) -> Response:
     return resp
 
 
-def to_sign_in(code: int = 302) -> Response:
+def to_sign_in(code: int = 302) -> BaseResponse:
     """Answer a signed-out user: keep a typed form, tell htmx to navigate, or redirect."""
     if request.method == "POST" and _has_typed_text(kept_fields()):
         return resubmit_page(_("Sesi Anda berakhir sebelum formulir terkirim. Teks yang Anda ketik masih ada di "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, make_response, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.core.htmx import hx_response, wants_partial
 
@@ -20,7 +21,7 @@ def render(template: str, partial: str | None = None, status: int = 200, **conte
     return resp
 
 
-def htmx_redirect(endpoint_or_url: str, **values: Any) -> Response:
+def htmx_redirect(endpoint_or_url: str, **values: Any) -> BaseResponse:
     """Redirect after a POST: ``HX-Redirect`` for htmx, 303 for a plain form."""
     from flask import redirect
 

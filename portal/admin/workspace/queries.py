@@ -125,7 +125,7 @@ class QueueFilter:
             setelah=args.get("setelah") or None,
         )
 
-    def args(self, **override: Any) -> dict[str, str]:
+    def args(self, **override: Any) -> dict[str, Any]:
         """Query-string arguments (only the non-default ones), with ``override`` applied."""
         f = replace(self, **override) if override else self
         out: dict[str, str] = {}
@@ -189,7 +189,7 @@ def status_in(*statuses: Status) -> sa.ColumnElement[bool]:
     statement after a few runs; a generic plan with ``$1`` cannot prove ``status IN (…)``).
     """
     col = sa.type_coerce(Complaint.status, sa.String())
-    values = [sa.literal_column(f"'{s.value}'") for s in statuses]
+    values: list[Any] = [sa.literal_column(f"'{s.value}'") for s in statuses]
     return col == values[0] if len(values) == 1 else col.in_(values)
 
 

@@ -385,7 +385,7 @@ def queue_row(tracking_no: str):
     return _row_response(c, panel=request.args.get("panel") == "1", next_url=request.args.get("next"))
 
 
-def _suggest_args() -> dict[str, str]:
+def _suggest_args() -> dict[str, Any]:
     return {k: v for k in ("kategori_saran", "opd_saran") if (v := request.args.get(k))}
 
 

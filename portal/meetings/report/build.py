@@ -215,7 +215,7 @@ def category_handling(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 def _category_paths(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(Category.id, Category.path).where(Category.id.in_(ids))).all())
+    return dict(db.session.execute(sa.select(Category.id, Category.path).where(Category.id.in_(ids))).tuples().all())
 
 
 def quarters(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
@@ -252,7 +252,7 @@ def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
     on_time = db.session.scalar(sa.select(sa.func.count()).where(
         *period, c.status == Status.SELESAI, c.finished_at.is_not(None), c.due_date.is_not(None), late <= 0.0)) or 0
     channels = dict(db.session.execute(
-        sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).all())
+        sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).tuples().all())
     by_channel = [{"channel": ch.value, "label": indonesian(ch.label), "n": int(channels.get(ch, 0))} for ch in Channel]
     groups = [{"key": key, "label": label, "n": sum(int(channels.get(ch, 0)) for ch in chs)}
               for key, label, chs in CHANNEL_GROUPS]
