@@ -16,6 +16,7 @@ from wtforms.validators import Length
 
 from portal.core.auth import role_required
 from portal.core.htmx import wants_partial
+from portal.core.i18n import official
 from portal.core.models import Job, Role
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
@@ -78,6 +79,7 @@ def _preview_context(meeting: Meeting, rep: RakorReport | None) -> dict:
 
 @bp.get("/<int:meeting_id>/laporan")
 @role_required(*READERS)
+@official  # an official document: Indonesian whatever the UI language, like its PDF
 def report_preview(meeting_id: int):
     meeting = _meeting(meeting_id)
     rep = ops.report_for(meeting)
