@@ -6,7 +6,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := portal
 
-.PHONY: run test serve lint system-deps browser-deps migrate-check clean bench worker
+.PHONY: run test serve lint typecheck deps system-deps browser-deps migrate-check clean bench worker
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,8 +56,20 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check portal tests bench migrations
 
+## Type checks of portal/ ([tool.mypy] in pyproject.toml, docs/TYPING.md).
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+## Re-pin requirements.txt and requirements-dev.txt (with hashes) from the .in files: docs/DEPENDENCIES.md.
+## UPGRADE="--upgrade" moves every pin to the newest allowed; UPGRADE="--upgrade-package flask" just one.
+PIP_COMPILE = $(BIN)/pip-compile -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links
+deps: | $(BIN)/python
+	$(BIN)/pip install -q "pip-tools==7.6.2"
+	$(PIP_COMPILE) $(UPGRADE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) $(UPGRADE) -o requirements-dev.txt requirements-dev.in
+
 ## Everything: installs what the tests need, lints, runs the suite (PostgreSQL too with TEST_DATABASE_URL).
-test: $(VENV)/.installed-dev system-deps browser-deps lint
+test: $(VENV)/.installed-dev system-deps browser-deps lint typecheck
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev

@@ -104,21 +104,20 @@ def _init_redis(app: Flask) -> None:
     """
     url = app.config.get("REDIS_URL")
     app.extensions["portal_redis"] = None
-    # one prefix in every mode: the cache fast path builds the same keys as Flask-Limiter from it
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "portal")
+    # RATELIMIT_KEY_PREFIX: one prefix in every mode, the cache fast path builds the same keys as Flask-Limiter
     if not url:
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
         return
     import redis
 
-    timeout = float(app.config.get("REDIS_TIMEOUT", 1.0))
+    timeout = float(app.config["REDIS_TIMEOUT"])
     app.extensions["portal_redis"] = redis.Redis.from_url(
         url, socket_timeout=timeout, socket_connect_timeout=timeout, health_check_interval=30
     )
     if app.config.get("RATELIMIT_STORAGE_URI") in (None, "", "memory://"):
         app.config["RATELIMIT_STORAGE_URI"] = url
-    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": timeout,
-                                                        "socket_connect_timeout": timeout})
+    if not app.config.get("RATELIMIT_STORAGE_OPTIONS"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
     app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
 
 

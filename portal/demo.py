@@ -205,7 +205,7 @@ def ensure_reference_data() -> tuple[dict[str, OPD], dict[str, Category]]:
 def ensure_users(opds: dict[str, OPD], today: dt.date) -> list[str]:
     """One user per role (and a liaison for the busiest OPDs), with a handover in the history."""
     lines = []
-    specs = [("kominfo@demo.lapor.id", "Admin Diskominfo", Role.KOMINFO, None, True),
+    specs: list[tuple[str, str, Role, str | None, bool]] = [("kominfo@demo.lapor.id", "Admin Diskominfo", Role.KOMINFO, None, True),
              ("pimpinan@demo.lapor.id", "Sekretaris Daerah", Role.PIMPINAN, None, False),
              ("ombudsman@demo.lapor.id", "Asisten Ombudsman", Role.OMBUDSMAN, None, False)]
     for code in ("DPUPR", "DINKES", "DINDIKBUD", "BAPENDA", "DINSOS", "DLHK", "UPTPJU", "RSUDBANTEN",
@@ -240,7 +240,7 @@ RECAP_STATUSES = [s for s in Status if s != Status.DITERUSKAN]
 
 def _status_for_age(rng: random.Random, age_days: float) -> Status:
     if age_days < 4:
-        w = [30, 40, 20, 5, 3, 2]
+        w: list[float] = [30, 40, 20, 5, 3, 2]
     elif age_days < 30:
         w = [4, 22, 38, 28, 4, 4]
     elif age_days < 120:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Refresh the translation catalogues: collect run-time labels → extract → update → compile.
+# Refresh the translation catalogues: extract → update → compile.
 #
 #   scripts/i18n.sh            # after adding or changing UI strings
 #   scripts/i18n.sh --check    # also fail when an English msgstr is missing or fuzzy
@@ -8,6 +8,8 @@
 # portal/translations/en/LC_MESSAGES/messages.po (remove the "fuzzy" flag once checked),
 # then run this script again so the .mo is compiled, and commit .pot, .po and .mo together.
 # tests/test_i18n.py fails while any English msgstr is empty or fuzzy.
+# Labels shown at run time (enum ``.label``s, ``*_LABELS`` dicts) are written with ``_l()`` (lazy_gettext)
+# next to their enum, or marked ``N_()`` when they stay Indonesian data; extraction finds both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -15,7 +17,6 @@ BABEL=${PYBABEL:-.venv/bin/pybabel}
 DIR=portal/translations
 POT=$DIR/messages.pot
 
-"$PY" scripts/i18n_labels.py
 NEW_POT=$(mktemp)
 trap 'rm -f "$NEW_POT"' EXIT
 "$BABEL" -q extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import math
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app, request
@@ -68,7 +69,7 @@ def record_failure(email: str, now: dt.datetime | None = None) -> None:
     t = LoginThrottle.__table__
     bump = (sa.update(t).where(t.c.account == account, t.c.client == client)
             .values(failures=t.c.failures + 1, last_failed_at=now))
-    if db.session.execute(bump).rowcount == 0:
+    if cast("sa.CursorResult[Any]", db.session.execute(bump)).rowcount == 0:
         try:
             with db.session.begin_nested():
                 db.session.execute(sa.insert(t).values(account=account, client=client, failures=1,

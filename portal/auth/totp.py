@@ -36,7 +36,7 @@ def matching_step(secret: str | None, code: str | None, at: float | None = None)
     now = time.time() if at is None else at
     for offset in (0, -1, 1):
         moment = now + offset * otp.interval
-        if hmac.compare_digest(code, otp.at(moment)):
+        if hmac.compare_digest(code, otp.at(int(moment))):
             return otp.timecode(dt.datetime.fromtimestamp(moment, dt.UTC))
     return None
 

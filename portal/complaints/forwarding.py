@@ -95,7 +95,7 @@ def forward(complaint: Complaint, actor: User | None, instansi: Instansi, reason
         raise ops.TransitionError(_("%(name)s tidak aktif", name=instansi.name))
     if not can_forward(complaint):
         raise ops.TransitionError(_("%(status)s: tidak dapat diteruskan ke instansi lain",
-                                    status=_(complaint.status.label)))
+                                    status=complaint.status.label))
     today = today_wib()
     day = on or today
     if day > today:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import orm
 
 from portal.core.db import UTCDateTime, str_enum, utcnow
@@ -35,7 +37,7 @@ class Status(enum.StrEnum):
     ACTIVE: ClassVar[frozenset[Status]]
 
     @property
-    def label(self) -> str:
+    def label(self) -> LazyString:
         return STATUS_LABELS[self]
 
 
@@ -51,14 +53,14 @@ Status.CLOSED = StatusSet(set(Status) - Status.OPEN)
 Status.ACTIVE = StatusSet(Status.OPEN - {Status.TUNDA})
 
 
-STATUS_LABELS = {
-    Status.BELUM_TERVERIFIKASI: "Belum Terverifikasi",
-    Status.BELUM_DITINDAKLANJUTI: "Belum Ditindaklanjuti",
-    Status.PROSES: "Proses",
-    Status.SELESAI: "Selesai",
-    Status.TUNDA: "Tunda",
-    Status.ARSIP: "Arsip",
-    Status.DITERUSKAN: "Diteruskan",
+STATUS_LABELS: dict[Status, LazyString] = {
+    Status.BELUM_TERVERIFIKASI: _l("Belum Terverifikasi"),
+    Status.BELUM_DITINDAKLANJUTI: _l("Belum Ditindaklanjuti"),
+    Status.PROSES: _l("Proses"),
+    Status.SELESAI: _l("Selesai"),
+    Status.TUNDA: _l("Tunda"),
+    Status.ARSIP: _l("Arsip"),
+    Status.DITERUSKAN: _l("Diteruskan"),
 }
 
 
@@ -68,9 +70,9 @@ class ComplaintType(enum.StrEnum):
     PERMINTAAN_INFORMASI = "permintaan_informasi"
 
     @property
-    def label(self) -> str:
-        return {"pengaduan": "Pengaduan", "aspirasi": "Aspirasi",
-                "permintaan_informasi": "Permintaan Informasi"}[self.value]
+    def label(self) -> LazyString:
+        return {"pengaduan": _l("Pengaduan"), "aspirasi": _l("Aspirasi"),
+                "permintaan_informasi": _l("Permintaan Informasi")}[self.value]
 
 
 class Channel(enum.StrEnum):
@@ -84,19 +86,19 @@ class Channel(enum.StrEnum):
     TATAP_MUKA = "tatap_muka"
 
     @property
-    def label(self) -> str:
+    def label(self) -> LazyString:
         return CHANNEL_LABELS[self]
 
 
-CHANNEL_LABELS = {
-    Channel.WEBSITE: "Website",
-    Channel.APLIKASI_MOBILE: "Aplikasi Mobile",
-    Channel.SMS: "SMS",
-    Channel.MEDIA_SOSIAL: "Media Sosial",
-    Channel.EMAIL: "Email",
-    Channel.SURAT: "Surat",
-    Channel.TELEPON: "Telepon",
-    Channel.TATAP_MUKA: "Tatap Muka",
+CHANNEL_LABELS: dict[Channel, LazyString] = {
+    Channel.WEBSITE: _l("Website"),
+    Channel.APLIKASI_MOBILE: _l("Aplikasi Mobile"),
+    Channel.SMS: _l("SMS"),
+    Channel.MEDIA_SOSIAL: _l("Media Sosial"),
+    Channel.EMAIL: _l("Email"),
+    Channel.SURAT: _l("Surat"),
+    Channel.TELEPON: _l("Telepon"),
+    Channel.TATAP_MUKA: _l("Tatap Muka"),
 }
 
 
@@ -113,9 +115,9 @@ class PostponeReason(enum.StrEnum):
     LAINNYA = "lainnya"
 
     @property
-    def label(self) -> str:
-        return {"berkas_belum_lengkap": "Berkas belum lengkap", "menunggu_pelapor": "Menunggu jawaban pelapor",
-                "lainnya": "Lainnya"}[self.value]
+    def label(self) -> LazyString:
+        return {"berkas_belum_lengkap": _l("Berkas belum lengkap"), "menunggu_pelapor": _l("Menunggu jawaban pelapor"),
+                "lainnya": _l("Lainnya")}[self.value]
 
 
 class ReplyChannel(enum.StrEnum):
@@ -128,9 +130,9 @@ class ReplyChannel(enum.StrEnum):
     LAINNYA = "lainnya"
 
     @property
-    def label(self) -> str:
-        return {"telepon": "Telepon", "surat": "Surat", "email": "Email", "tatap_muka": "Tatap muka",
-                "lainnya": "Lainnya"}[self.value]
+    def label(self) -> LazyString:
+        return {"telepon": _l("Telepon"), "surat": _l("Surat"), "email": _l("Email"), "tatap_muka": _l("Tatap muka"),
+                "lainnya": _l("Lainnya")}[self.value]
 
 
 #: completion norms in working days (seed 004)

@@ -191,7 +191,7 @@ def _set_status(complaint: Complaint, dst: Status, actor: User | None, *, note: 
                 at: dt.datetime | None = None, note_public: bool = False) -> ComplaintEvent:
     src = complaint.status
     if not can_transition(src, dst):
-        raise TransitionError(_("%(src)s → %(dst)s", src=_(src.label), dst=_(dst.label)))
+        raise TransitionError(_("%(src)s → %(dst)s", src=src.label, dst=dst.label))
     complaint.status = dst
     event = record_event(complaint, kind, actor, from_status=src, to_status=dst, note=note,
                          public=True, changes=changes, at=at, note_public=note_public)
@@ -213,7 +213,7 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
     unless ``note_public``; it then rides on the forwarding's public event.
     """
     if complaint.status != S.BELUM_TERVERIFIKASI:
-        raise TransitionError(_("%(status)s: sudah diverifikasi", status=_(complaint.status.label)))
+        raise TransitionError(_("%(status)s: sudah diverifikasi", status=complaint.status.label))
     changes: dict[str, Any] = {}
     if type is not None and type != complaint.type:
         changes["type"] = [complaint.type.value, type.value]
@@ -271,7 +271,7 @@ def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = 
             record_event(complaint, "dispatched", actor, changes={"opd": [old, opd.code]},
                          note=note, public=True, at=now, note_public=note_public)
     else:
-        raise TransitionError(_("%(status)s: tidak dapat didisposisikan", status=_(complaint.status.label)))
+        raise TransitionError(_("%(status)s: tidak dapat didisposisikan", status=complaint.status.label))
     complaint.opd = opd
     complaint.opd_id = opd.id
     complaint.dispatched_at = now
@@ -288,7 +288,7 @@ def add_followup(complaint: Complaint, actor: User | None, text: str, *,
     if not text:
         raise TransitionError(_("tindak lanjut tidak boleh kosong"))
     if complaint.status not in (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.SELESAI):
-        raise TransitionError(_("%(status)s: tidak dapat ditindaklanjuti", status=_(complaint.status.label)))
+        raise TransitionError(_("%(status)s: tidak dapat ditindaklanjuti", status=complaint.status.label))
     now = at or utcnow()
     fu = FollowUp(complaint=complaint, opd_id=complaint.opd_id, author_id=actor.id if actor else None,
                   text=text, created_at=now, source=source)
@@ -362,7 +362,7 @@ def reopen(complaint: Complaint, actor: User, note: str | None = None, *, note_p
         else:
             dst = S.BELUM_TERVERIFIKASI
     else:
-        raise TransitionError(_("%(status)s: tidak dapat dibuka kembali", status=_(complaint.status.label)))
+        raise TransitionError(_("%(status)s: tidak dapat dibuka kembali", status=complaint.status.label))
     _set_status(complaint, dst, actor, note=note, kind="reopened", note_public=note_public)
     complaint.finished_at = None
     complaint.forwarded_to_id = None
@@ -376,7 +376,7 @@ def return_to_admin(complaint: Complaint, actor: User, reason: str) -> None:
     if not reason.strip():
         raise TransitionError(_("alasan pengembalian wajib diisi"))
     if complaint.status not in (S.BELUM_DITINDAKLANJUTI, S.PROSES) or complaint.opd_id is None:
-        raise TransitionError(_("%(status)s: tidak dapat dikembalikan", status=_(complaint.status.label)))
+        raise TransitionError(_("%(status)s: tidak dapat dikembalikan", status=complaint.status.label))
     old = complaint.opd.code if complaint.opd else None
     src = complaint.status
     complaint.status = S.BELUM_DITINDAKLANJUTI

@@ -23,6 +23,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from portal.complaints.models import Category, Channel, Complaint, Gender, Reporter, Status
 from portal.complaints.redaction import published_clause, redact, region_of
 from portal.complaints.stats import days_between, period_filter
+from portal.core.i18n import indonesian
 from portal.extensions import db
 
 #: OPDs with fewer complaints than this in a period are listed but not ranked
@@ -71,7 +72,7 @@ def by_category(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dic
     q = (sa.select(path, sa.func.count(Complaint.id), _done_sum())
          .select_from(Complaint).outerjoin(Category, Complaint.category_id == Category.id)
          .where(*_where(start, end, opd_ids)).group_by(path))
-    rows = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n),
+    rows: list[dict[str, Any]] = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n),
              "ditindaklanjuti": int(d or 0)} for path, n, d in db.session.execute(q)]
     rows.sort(key=lambda r: (-r["count"], r["label"]))
     return _top(rows, limit)
@@ -91,7 +92,7 @@ def by_channel(start=None, end=None, opd_ids=None) -> list[dict[str, Any]]:
     q = (sa.select(channel, sa.func.count(Complaint.id), _done_sum())
          .where(*_where(start, end, opd_ids)).group_by(channel))
     found = {(Channel(ch) if ch else None): (int(n), int(d or 0)) for ch, n, d in db.session.execute(q)}
-    rows = [{"key": ch.value, "label": ch.label, "count": found.get(ch, (0, 0))[0],
+    rows = [{"key": ch.value, "label": indonesian(ch.label), "count": found.get(ch, (0, 0))[0],
              "ditindaklanjuti": found.get(ch, (0, 0))[1]} for ch in Channel]
     if None in found:
         rows.append({"key": "", "label": "Tidak dirinci", "count": found[None][0],
@@ -122,7 +123,8 @@ def fold_regions(counts: Iterable[tuple[str | None, int, int]], limit: int = 15)
         key = redact(region_of(location) or "")
         acc[key][0] += n
         acc[key][1] += d
-    rows, other = [], [0, 0]
+    rows: list[dict[str, Any]] = []
+    other = [0, 0]
     for k, v in acc.items():
         if k and v[0] < MIN_REGION:
             other[0] += v[0]

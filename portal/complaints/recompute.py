@@ -35,7 +35,7 @@ def recompute_due_dates(days: Iterable[dt.date] | None = None, *, dry_run: bool 
     """
     cal = calendar or get_calendar()
     c = Complaint
-    conds = [c.status.in_(S.OPEN)]
+    conds: list[sa.ColumnElement[bool]] = [c.status.in_(S.OPEN)]
     days = sorted(set(days)) if days is not None else None
     if days is not None:
         if not days:

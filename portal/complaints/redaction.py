@@ -23,6 +23,7 @@ from typing import Any
 
 from portal.complaints.contact import is_valid_phone
 from portal.complaints.models import Complaint, Status
+from portal.core.i18n import N_, indonesian
 from portal.core.timeutil import to_wib
 
 NIK_MASK = "[NIK]"
@@ -354,13 +355,13 @@ def public_view(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]
     """
     c = complaint
     if not is_published(c):
-        return {"id": c.tracking_no, "status": c.status.value, "status_label": c.status.label,
+        return {"id": c.tracking_no, "status": c.status.value, "status_label": indonesian(c.status.label),
                 "submitted_at": w3c(c.submitted_at)}
     opd = c.opd
     view: dict[str, Any] = {
         "id": c.tracking_no,
         "status": c.status.value,
-        "status_label": c.status.label,
+        "status_label": indonesian(c.status.label),
         "closed": is_closed(c.status),
         "opd": opd.code if opd else None,
         "opd_name": opd.name if opd else None,
@@ -384,9 +385,9 @@ def public_view(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]
         "title": clean(c.title) or None,
         "text": clean(c.text),
         "type": c.type.value,
-        "type_label": c.type.label,
+        "type_label": indonesian(c.type.label),
         "channel": c.channel.value,
-        "channel_label": c.channel.label,
+        "channel_label": indonesian(c.channel.label),
         "category": c.category.path if c.category else None,
         "category_id": c.category_id,
         "location": clean(c.location) or None,
@@ -406,15 +407,15 @@ def public_view(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]
 
 #: the public label of each event kind; kinds without one (updates, reveals …) are never public
 _EVENT_LABELS = {
-    "created": "Laporan diterima",
-    "imported": "Laporan diterima",
-    "verified": "Laporan diverifikasi",
-    "dispatched": "Didisposisikan ke OPD",
-    "followup": "Tindak lanjut OPD",
-    "status": "Status berubah",
-    "returned": "Dikembalikan ke admin (bukan kewenangan)",
-    "reopened": "Dibuka kembali",
-    "forwarded": "Diteruskan ke instansi lain",
+    "created": N_("Laporan diterima"),
+    "imported": N_("Laporan diterima"),
+    "verified": N_("Laporan diverifikasi"),
+    "dispatched": N_("Didisposisikan ke OPD"),
+    "followup": N_("Tindak lanjut OPD"),
+    "status": N_("Status berubah"),
+    "returned": N_("Dikembalikan ke admin (bukan kewenangan)"),
+    "reopened": N_("Dibuka kembali"),
+    "forwarded": N_("Diteruskan ke instansi lain"),
 }
 
 
@@ -435,7 +436,7 @@ def public_timeline(complaint: Complaint, clean=None) -> list[dict[str, Any]]:
             "label": _EVENT_LABELS[ev.kind],
             "from_status": ev.from_status.value if ev.from_status else None,
             "to_status": ev.to_status.value if ev.to_status else None,
-            "to_status_label": ev.to_status.label if ev.to_status else None,
+            "to_status_label": indonesian(ev.to_status.label) if ev.to_status else None,
         }
         if ev.kind == "dispatched":
             opd_change = (ev.changes or {}).get("opd")

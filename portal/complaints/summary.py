@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from portal.core.i18n import indonesian
 from portal.extensions import db
 
 KEY = ("day", "opd_id", "status", "channel", "category_id")
@@ -278,7 +279,7 @@ def by_channel(start=None, end=None, opd_ids=None) -> list[dict[str, Any]]:
     t = ComplaintSummary.__table__
     q = sa.select(t.c.channel, sa.func.sum(t.c.n), _done(t)).where(*_where(start, end, opd_ids)).group_by(t.c.channel)
     found = {ch: (int(n or 0), int(d or 0)) for ch, n, d in db.session.execute(q)}
-    rows = [{"key": ch.value, "label": ch.label, "count": found.get(ch.value, (0, 0))[0],
+    rows = [{"key": ch.value, "label": indonesian(ch.label), "count": found.get(ch.value, (0, 0))[0],
              "ditindaklanjuti": found.get(ch.value, (0, 0))[1]} for ch in Channel]
     if found.get("", (0, 0))[0]:  # hidden complaints (and any without a channel): never placed
         rows.append({"key": "", "label": "Tidak dirinci", "count": found[""][0], "ditindaklanjuti": found[""][1]})
@@ -293,7 +294,7 @@ def by_category(start=None, end=None, opd_ids=None, limit: int = 15) -> list[dic
     q = (sa.select(Category.path, sa.func.sum(t.c.n), _done(t)).select_from(t)
          .outerjoin(Category, Category.id == t.c.category_id)
          .where(*_where(start, end, opd_ids)).group_by(Category.path))
-    rows = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n or 0),
+    rows: list[dict[str, Any]] = [{"key": path or "", "label": path or "Belum dikategorikan", "count": int(n or 0),
              "ditindaklanjuti": int(d or 0)} for path, n, d in db.session.execute(q) if n]
     rows.sort(key=lambda r: (-r["count"], r["label"]))
     return _top(rows, limit)
@@ -397,13 +398,13 @@ def dashboard_parts(start=None, end=None, limit: int = 15) -> dict[str, Any]:
                    sa.func.sum(t.c.n_rhp), sa.func.sum(t.c.sum_rhp))
          .where(*_where(start, end)).group_by(t.c.opd_id, t.c.status, t.c.channel, t.c.category_id))
     width = len(statuses) + 6
-    total = [0] * width
+    total: list[float] = [0] * width
     per_opd: dict[int, list] = {}
     channels: dict[str, list[int]] = {}
     cats: dict[int, list[int]] = {}
     for opd_id, status, channel, category_id, n, *m in db.session.execute(q):
         n = int(n or 0)
-        vec = [0] * width
+        vec: list[float] = [0] * width
         if status in statuses:
             vec[statuses.index(status)] = n
         vec[len(statuses):] = [int(m[0] or 0), float(m[1] or 0), int(m[2] or 0), float(m[3] or 0),
@@ -420,19 +421,20 @@ def dashboard_parts(start=None, end=None, limit: int = 15) -> dict[str, Any]:
     empty = [0] * width
     per_opd_rows = [{"code": o.code, "name": o.name, "parent": o.parent.code if o.parent else None,
                      **_finish(per_opd.get(o.id, empty))} for o in db.session.scalars(opd_q)]
-    channel_rows = [{"key": ch.value, "label": ch.label, "count": channels.get(ch.value, [0, 0])[0],
+    channel_rows = [{"key": ch.value, "label": indonesian(ch.label), "count": channels.get(ch.value, [0, 0])[0],
                      "ditindaklanjuti": channels.get(ch.value, [0, 0])[1]} for ch in Channel]
     if channels.get("", [0, 0])[0]:
         channel_rows.append({"key": "", "label": "Tidak dirinci", "count": channels[""][0],
                              "ditindaklanjuti": channels[""][1]})
-    paths = dict(db.session.execute(sa.select(Category.id, Category.path)).all())
+    paths = dict(db.session.execute(sa.select(Category.id, Category.path)).tuples().all())
     by_path: dict[str | None, list[int]] = {}
     for cid, (n, d) in cats.items():
         c = by_path.setdefault(paths.get(cid), [0, 0])
         c[0] += n
         c[1] += d
-    cat_rows = [{"key": path or "", "label": path or "Belum dikategorikan", "count": n, "ditindaklanjuti": d}
-                for path, (n, d) in by_path.items() if n]
+    cat_rows: list[dict[str, Any]] = [
+        {"key": path or "", "label": path or "Belum dikategorikan", "count": n, "ditindaklanjuti": d}
+        for path, (n, d) in by_path.items() if n]
     cat_rows.sort(key=lambda r: (-r["count"], r["label"]))
     return {"recap": _finish(total), "per_opd": per_opd_rows, "channel": channel_rows,
             "category": _top(cat_rows, limit)}

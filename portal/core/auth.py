@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
+from portal.core.htmx import partial_request, wants_partial  # noqa: F401 (re-exported; see core/htmx.py)
 from portal.extensions import db, login_manager
 from portal.people.models import Role, User
 
@@ -123,12 +124,4 @@ def is_safe_next(target: str | None) -> bool:
     return safe_next(target) is not None
 
 
-def wants_partial() -> bool:
-    """An htmx request for a fragment (not a boosted navigation or a history restore)."""
-    return partial_request(request.environ)
 
-
-def partial_request(environ: dict) -> bool:
-    """:func:`wants_partial` from the WSGI environ (the cache fast path runs before Flask)."""
-    return (environ.get("HTTP_HX_REQUEST") == "true" and environ.get("HTTP_HX_BOOSTED") != "true"
-            and environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true")

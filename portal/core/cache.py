@@ -77,23 +77,23 @@ def init_app(app: Flask) -> None:
 
     threshold = int(app.config.get("CACHE_THRESHOLD", DEFAULT_THRESHOLD))
     ns = namespace(app)
-    config: dict[str, Any] = {"CACHE_THRESHOLD": threshold, "CACHE_DEFAULT_TIMEOUT": 300}
+    backend: dict[str, Any] = {"CACHE_THRESHOLD": threshold, "CACHE_DEFAULT_TIMEOUT": 300}
     client = app.extensions.get("portal_redis")
     directory = app.config.get("CACHE_DIR")
     if client is not None:
-        config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_HOST=client, CACHE_KEY_PREFIX=f"portal:{ns}:")
+        backend.update(CACHE_TYPE="RedisCache", CACHE_REDIS_HOST=client, CACHE_KEY_PREFIX=f"portal:{ns}:")
     elif directory is None and not app.config.get("TESTING"):
         directory = str(Path(app.instance_path) / "cache" / ns)
     if client is None and directory:
         try:
             Path(directory).mkdir(parents=True, exist_ok=True)
-            config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=directory)
+            backend.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=directory)
         except OSError:  # a read-only instance folder: each process keeps its own cache
             app.logger.warning("cache directory %s not writable: per-process cache", directory)
-    config.setdefault("CACHE_TYPE", "SimpleCache")
-    ext = Cache(app, config=config)
+    backend.setdefault("CACHE_TYPE", "SimpleCache")
+    ext = Cache(app, config=backend)
     state = _State(threshold)
-    if config["CACHE_TYPE"] == "FileSystemCache":
+    if backend["CACHE_TYPE"] == "FileSystemCache":
         from cachelib import FileSystemCache
 
         # apart from the values, so pruning them never forgets the generation

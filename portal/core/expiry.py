@@ -16,18 +16,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.core.auth import is_safe_next
+from portal.core.htmx import current_url, hx_response, is_htmx
 
 #: fields never echoed back into a page
 SECRET_FIELDS = ("csrf_token", "password", "otp", "token", "secret", "api_key")
 #: labels for the fields people type into, by their name in the portal's forms
 LABELS = {"text": _l("Teks"), "reason": _l("Alasan"), "note": _l("Catatan"), "title": _l("Judul"),
           "body": _l("Isi"), "minutes": _l("Notulen"), "message": _l("Pesan")}
-
-
-def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def on_site_path(url: str | None) -> str | None:
@@ -48,7 +46,7 @@ def on_site_path(url: str | None) -> str | None:
 def return_path() -> str | None:
     """Where to come back after signing in: the page, not a fragment or a form's POST URL."""
     if is_htmx():
-        return on_site_path(request.headers.get("HX-Current-URL"))
+        return on_site_path(current_url())
     if request.method == "GET":
         return request.full_path.rstrip("?")
     return on_site_path(request.referrer)
@@ -79,17 +77,15 @@ def resubmit_page(reason: str, status: int) -> Response:
     """The form again, with what was typed, a fresh token and a sign-in step when signed out."""
     fields = kept_fields()
     signed_in = current_user.is_authenticated
-    page = on_site_path(request.headers.get("HX-Current-URL")) or on_site_path(request.referrer)
+    page = on_site_path(current_url() if is_htmx() else None) or on_site_path(request.referrer)
     html = render_template(
         "errors/resubmit.html", reason=reason, fields=fields, labels=LABELS, signed_in=signed_in,
         action=request.path, back=page, sign_in=login_url(page or "/"),
         files_dropped=any(f.filename for f in request.files.values()))
     if is_htmx():
         # swap the page's main region (htmx does not swap 4xx answers by default)
-        resp = make_response(html, 200)
-        resp.headers["HX-Retarget"] = "#main"
-        resp.headers["HX-Reselect"] = "#main"
-        resp.headers["HX-Reswap"] = "outerHTML"
+        resp = hx_response(html, 200, retarget="#main", reswap="outerHTML")
+        resp.headers["HX-Reselect"] = "#main"  # not among htmx-flask 0.1's arguments
     else:
         resp = make_response(html, status)
     resp.headers["Cache-Control"] = "no-store"
@@ -97,7 +93,7 @@ def resubmit_page(reason: str, status: int) -> Response:
     return resp
 
 
-def to_sign_in(code: int = 302) -> Response:
+def to_sign_in(code: int = 302) -> BaseResponse:
     """Answer a signed-out user: keep a typed form, tell htmx to navigate, or redirect."""
     if request.method == "POST" and _has_typed_text(kept_fields()):
         return resubmit_page(_("Sesi Anda berakhir sebelum formulir terkirim. Teks yang Anda ketik masih ada di "
@@ -106,9 +102,7 @@ def to_sign_in(code: int = 302) -> Response:
     if is_htmx():
         if not session.get("_flashes"):
             flash(_("Sesi Anda berakhir. Silakan masuk kembali."), "info")
-        resp = make_response("", 401)
-        resp.headers["HX-Redirect"] = target
-        return resp
+        return hx_response("", 401, redirect=target)
     return redirect(target, code=code)
 
 

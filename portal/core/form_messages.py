@@ -98,4 +98,4 @@ TRANSLATIONS = FormTranslations()
 def init_app(app: Flask) -> None:
     @app.before_request
     def _form_translations() -> None:
-        request.wtforms_translations = TRANSLATIONS
+        request.wtforms_translations = TRANSLATIONS  # type: ignore[attr-defined]  # read by Flask-WTF

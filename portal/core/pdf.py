@@ -14,6 +14,9 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from flask import current_app, render_template
+from flask_babel import force_locale
+
+from portal.core.i18n import OFFICIAL_LOCALE
 
 STATIC_PREFIX = "/static/"
 
@@ -70,5 +73,8 @@ def render_pdf(template: str, archive_figures: Any = None, **context) -> bytes:
 
     Templates reference static files as ``/static/...`` (``url_for('static', ...)``); each sets
     ``<html lang>`` and ``<title>`` (through ``pdf/_base.html``), which the tagged PDF carries.
+    Official documents: always rendered in Indonesian, whatever the visitor's language.
     """
-    return html_to_pdf(render_template(template, **context), archive_figures=archive_figures)
+    with force_locale(OFFICIAL_LOCALE):
+        html = render_template(template, **context)
+    return html_to_pdf(html, archive_figures=archive_figures)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, make_response, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
-from portal.core.auth import wants_partial
+from portal.core.htmx import hx_response, wants_partial
 
 
 def render(template: str, partial: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -20,13 +21,11 @@ def render(template: str, partial: str | None = None, status: int = 200, **conte
     return resp
 
 
-def htmx_redirect(endpoint_or_url: str, **values: Any) -> Response:
+def htmx_redirect(endpoint_or_url: str, **values: Any) -> BaseResponse:
     """Redirect after a POST: ``HX-Redirect`` for htmx, 303 for a plain form."""
     from flask import redirect
 
     url = url_for(endpoint_or_url, **values) if not endpoint_or_url.startswith("/") else endpoint_or_url
     if wants_partial():
-        resp = make_response("", 200)
-        resp.headers["HX-Redirect"] = url
-        return resp
+        return hx_response("", 200, redirect=url)
     return redirect(url, code=303)

@@ -29,13 +29,6 @@ SIGNED_IN_AT = "_auth_at"
 TOUCH_EVERY = 60
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 #: headers every response carries (``setdefault``: a view may set its own CSP)
 HEADERS = (
     ("Content-Security-Policy", CSP),
@@ -56,12 +49,9 @@ def security_headers(config, secure: bool) -> tuple[tuple[str, str], ...]:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_IDLE_MINUTES", _env_int("SESSION_IDLE_MINUTES", 30))
-    app.config.setdefault("PROXY_FIX", _env_int("PROXY_FIX", 0))
     if app.config["ENV_NAME"] == "production" and "SESSION_COOKIE_SECURE" not in os.environ:
         app.config["SESSION_COOKIE_SECURE"] = True  # production runs behind HTTPS unless told otherwise
     app.config["REMEMBER_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE", False)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

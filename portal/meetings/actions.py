@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import orm
 
 from portal.core.auth import in_scope, role_required
+from portal.core.htmx import wants_partial
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
 from portal.meetings import bp
@@ -124,12 +125,12 @@ def update_action(action_id: int):
             status = 422
         else:
             db.session.commit()
-            if not request.headers.get("HX-Request"):
+            if not wants_partial():
                 flash(_("Kemajuan tindak lanjut dicatat."), "success")
             form = ProgressForm(prefix=f"a{action.id}", formdata=None, data={"status": action.status.value})
     else:
         status = 422
-    if request.headers.get("HX-Request"):
+    if wants_partial():
         return render("meetings/_action.html", a=action, form=form, may_update=may_update,
                       ActionStatus=ActionStatus, saved=status == 200, status=status)
     if status != 200:

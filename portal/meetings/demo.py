@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -120,7 +121,7 @@ def seed(rng: random.Random) -> str:
     liaison_users = {u.opd_id: u for u in db.session.scalars(sa.select(User).where(User.role == "opd",
                                                                                   User.active.is_(True)))}
     lines = []
-    past = []
+    past: list[Any] = []
     for key in ("maret", "agustus"):
         day = svc.template_date(key, year)
         m = svc.create_meeting(title=svc.template_title(key, year), day=day, user=kominfo)
@@ -133,7 +134,7 @@ def seed(rng: random.Random) -> str:
         chosen = [c.opd.id for c in ranking if c.suggested][:10] or [c.opd.id for c in ranking[:8]]
         svc.invite(m, chosen)
         for inv in m.invitations:
-            inv.sent_at = m.letter_date and svc.wib_datetime(m.letter_date, dt.time(14))
+            inv.sent_at = svc.wib_datetime(m.letter_date, dt.time(14)) if m.letter_date else None
         invited, present = _hold(m, rng, kominfo)
         owners = [db.session.get(OPD, i) for i in chosen[:5]]
         _actions(m, owners, rng, liaison_users, keep_open=2 if key == "maret" else 3)

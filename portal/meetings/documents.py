@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask import current_app, render_template
 
-from portal.core.i18n import tanggal
+from portal.core.i18n import hari_tanggal, official, tanggal
 from portal.core.mail import queue_email
 from portal.core.pdf import render_pdf
 from portal.core.settings import site
@@ -15,14 +15,6 @@ from portal.core.timeutil import WIB
 from portal.meetings import services as svc
 from portal.meetings.models import Invitation, InvitationKind, Meeting
 from portal.meetings.services import _
-
-DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-
-
-def hari_tanggal(value: dt.datetime) -> str:
-    """``Selasa, 11 Maret 2025``."""
-    local = value.astimezone(WIB)
-    return f"{DAYS_ID[local.weekday()]}, {tanggal(local)}"
 
 
 def qr_data_uri(text: str, scale: int = 4) -> str:
@@ -49,18 +41,21 @@ def _letter_context(meeting: Meeting, personal: Invitation | None) -> dict:
     return ctx
 
 
+@official
 def invitation_pdf(meeting: Meeting, personal: Invitation | None = None) -> bytes:
     """The surat undangan: for one invitee (with their registration code and QR), or general with the
     list of addressees attached."""
     return _render_pdf("pdf/invitation.html", **_letter_context(meeting, personal))
 
 
+@official
 def attendance_pdf(meeting: Meeting) -> bytes:
     """The printable sign-in sheet (daftar hadir) with a signature column."""
     return _render_pdf("pdf/attendance.html", meeting=meeting, rows=svc.sign_in_rows(meeting), site=site(),
                       hari_tanggal=hari_tanggal(meeting.starts_at))
 
 
+@official
 def invitation_ics(inv: Invitation, method: str = "REQUEST") -> bytes:
     """An iCalendar REQUEST (or CANCEL) for one invitee; the UID is stable per invitation and the
     SEQUENCE follows the meeting's, so a reschedule or cancellation replaces the event held."""
@@ -108,6 +103,7 @@ def invitation_ics(inv: Invitation, method: str = "REQUEST") -> bytes:
     return cal.to_ical()
 
 
+@official
 def queue_invitation_email(inv: Invitation) -> None:
     meeting = inv.meeting
     ctx = {"inv": inv, "meeting": meeting, "rsvp_url": svc.rsvp_url(inv), "code": svc.format_code(inv.code),
@@ -120,6 +116,7 @@ def queue_invitation_email(inv: Invitation) -> None:
     )
 
 
+@official
 def queue_reminder_email(inv: Invitation) -> None:
     meeting = inv.meeting
     ctx = {"inv": inv, "meeting": meeting, "rsvp_url": svc.rsvp_url(inv), "code": svc.format_code(inv.code),
@@ -135,6 +132,7 @@ def _notice_context(inv: Invitation) -> dict:
             "hari_tanggal": hari_tanggal(meeting.starts_at), "site": site()}
 
 
+@official
 def queue_update_email(inv: Invitation) -> None:
     """The new date and time, with the updated calendar entry (same UID, next SEQUENCE)."""
     meeting = inv.meeting
@@ -143,6 +141,7 @@ def queue_update_email(inv: Invitation) -> None:
                 attachments=[("rakor.ics", "text/calendar; method=REQUEST", invitation_ics(inv))])
 
 
+@official
 def queue_cancellation_email(inv: Invitation) -> None:
     """The cancellation, with an iCalendar CANCEL that removes the event from the invitee's calendar."""
     meeting = inv.meeting

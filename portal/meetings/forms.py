@@ -21,7 +21,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Op
 
 from portal.meetings.models import ActionStatus, MeetingMode, Rsvp
 
-MODE_CHOICES = [(m.value, _l(m.label)) for m in MeetingMode]
+MODE_CHOICES = [(m.value, m.label) for m in MeetingMode]
 
 
 class EmptyForm(FlaskForm):
@@ -147,7 +147,7 @@ class ActionForm(FlaskForm):
     description = TextAreaField(_l("Keterangan"), validators=[Optional(), Length(max=4000)])
 
 
-STATUS_CHOICES = [(s.value, _l(s.label)) for s in ActionStatus]
+STATUS_CHOICES = [(s.value, s.label) for s in ActionStatus]
 
 
 class ProgressForm(FlaskForm):

@@ -10,6 +10,8 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import orm
 
 from portal.core.db import UTCDateTime, str_enum, utcnow
@@ -25,8 +27,8 @@ class MeetingMode(enum.StrEnum):
     HYBRID = "hybrid"
 
     @property
-    def label(self) -> str:
-        return {"tatap_muka": "Tatap muka", "daring": "Daring", "hybrid": "Hybrid"}[self.value]
+    def label(self) -> LazyString:
+        return {"tatap_muka": _l("Tatap muka"), "daring": _l("Daring"), "hybrid": _l("Hybrid")}[self.value]
 
 
 class MeetingStatus(enum.StrEnum):
@@ -39,9 +41,9 @@ class MeetingStatus(enum.StrEnum):
     CANCELLED = "cancelled"  #: called off; invitees received a cancellation (METHOD:CANCEL)
 
     @property
-    def label(self) -> str:
-        return {"draft": "Rencana", "invited": "Undangan terkirim", "held": "Terlaksana",
-                "closed": "Selesai", "cancelled": "Dibatalkan"}[self.value]
+    def label(self) -> LazyString:
+        return {"draft": _l("Rencana"), "invited": _l("Undangan terkirim"), "held": _l("Terlaksana"),
+                "closed": _l("Selesai"), "cancelled": _l("Dibatalkan")}[self.value]
 
 
 class InvitationKind(enum.StrEnum):
@@ -58,9 +60,9 @@ class Rsvp(enum.StrEnum):
     DIWAKILKAN = "diwakilkan"  #: someone else comes in their place
 
     @property
-    def label(self) -> str:
-        return {"belum": "Belum menjawab", "hadir": "Hadir", "tidak_hadir": "Tidak hadir",
-                "diwakilkan": "Diwakilkan"}[self.value]
+    def label(self) -> LazyString:
+        return {"belum": _l("Belum menjawab"), "hadir": _l("Hadir"), "tidak_hadir": _l("Tidak hadir"),
+                "diwakilkan": _l("Diwakilkan")}[self.value]
 
 
 class CheckInMethod(enum.StrEnum):
@@ -75,8 +77,8 @@ class MinutesStatus(enum.StrEnum):
     FINAL = "final"
 
     @property
-    def label(self) -> str:
-        return {"draft": "Draf", "final": "Final"}[self.value]
+    def label(self) -> LazyString:
+        return {"draft": _l("Draf"), "final": _l("Final")}[self.value]
 
 
 class ActionStatus(enum.StrEnum):
@@ -88,9 +90,9 @@ class ActionStatus(enum.StrEnum):
     DROPPED = "dropped"
 
     @property
-    def label(self) -> str:
-        return {"open": "Belum dikerjakan", "in_progress": "Sedang dikerjakan", "done": "Selesai",
-                "dropped": "Dibatalkan"}[self.value]
+    def label(self) -> LazyString:
+        return {"open": _l("Belum dikerjakan"), "in_progress": _l("Sedang dikerjakan"), "done": _l("Selesai"),
+                "dropped": _l("Dibatalkan")}[self.value]
 
     @property
     def is_open(self) -> bool:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.auth import in_scope, role_required
+from portal.core.htmx import wants_partial
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import WIB, today_wib
 from portal.extensions import db
@@ -297,7 +298,7 @@ def delete_agenda(meeting_id: int, item_id: int):
 
 def _after_move(meeting: Meeting, anchor: str):
     """htmx swaps the re-rendered section in place; a plain form returns to it."""
-    if request.headers.get("HX-Request"):
+    if wants_partial():
         db.session.expire_all()
         return detail(meeting.id)
     return redirect(url_for("meetings.detail", meeting_id=meeting.id) + f"#{anchor}", code=303)
@@ -483,7 +484,7 @@ def answer(meeting_id: int, invitation_id: int):
         svc.answer_rsvp(inv, Rsvp(form.answer.data), form.representative_name.data,
                         form.representative_position.data, form.note.data)
         db.session.commit()
-        flash(_("Jawaban tersimpan: %(a)s.", a=_(inv.rsvp.label)), "success")
+        flash(_("Jawaban tersimpan: %(a)s.", a=inv.rsvp.label), "success")
     else:
         flash(_errors(form), "error")
     back = "meetings.invitations" if svc.can_manage(current_user) and request.form.get("back") == "list" \
@@ -527,7 +528,7 @@ def checkin(meeting_id: int):
         svc.mark_held(meeting)
         db.session.commit()
         flash(_("%(name)s tercatat hadir.", name=att.name), "success")
-        return _attendance_page(meeting, checked=att) if request.headers.get("HX-Request") else \
+        return _attendance_page(meeting, checked=att) if wants_partial() else \
             redirect(url_for("meetings.attendance", meeting_id=meeting.id), code=303)
     return _attendance_page(meeting, code_form=form, status=422)
 
@@ -591,7 +592,7 @@ def undo_checkin(meeting_id: int, attendance_id: int):
 
 
 def _after_attendance(meeting: Meeting):
-    if request.headers.get("HX-Request"):
+    if wants_partial():
         db.session.expire_all()
         return _attendance_page(meeting)
     return redirect(url_for("meetings.attendance", meeting_id=meeting.id), code=303)

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from portal.complaints.models import Complaint, Status
@@ -656,7 +657,7 @@ def attendance_per_opd(meeting: Meeting) -> list[dict[str, Any]]:
     return out
 
 
-ATTENDANCE_LABELS = {"hadir": "Hadir", "diwakilkan": "Diwakilkan", "tidak_hadir": "Tidak hadir"}
+ATTENDANCE_LABELS = {"hadir": _l("Hadir"), "diwakilkan": _l("Diwakilkan"), "tidak_hadir": _l("Tidak hadir")}
 
 
 def sign_in_rows(meeting: Meeting, blank: int = 5) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from flask import current_app, send_file
@@ -108,7 +108,7 @@ def _build_in_background(app, name: str, body: Callable[[], Iterable[str]]) -> N
     threading.Thread(target=run, daemon=True).start()
 
 
-def serve(name: str, body: Callable[[], Iterable[str]], mimetype: str, download_name: str):
+def serve(name: str, body: Callable[[], Iterator[str]], mimetype: str, download_name: str):
     """The full export ``name`` (e.g. ``laporan.csv``) as a file with ETag and Range support.
 
     Under TESTING without ``EXPORT_DIR`` (every test app starts at generation 0 in one instance

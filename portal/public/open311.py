@@ -27,6 +27,7 @@ from portal.complaints.models import Category, Channel, Complaint, ComplaintType
 from portal.complaints.operations import record_event, refresh_due_date
 from portal.complaints.redaction import is_closed, is_published, published_clause, redactor_for, w3c
 from portal.core.db import utcnow
+from portal.core.i18n import indonesian
 from portal.core.models import ApiKey
 from portal.core.timeutil import WIB
 from portal.extensions import csrf, db
@@ -213,11 +214,11 @@ def request_view(c: Complaint) -> dict[str, Any]:
     out: dict[str, Any] = {
         "service_request_id": c.tracking_no,
         "status": "closed" if closed else "open",
-        "status_notes": c.status.label,
+        "status_notes": indonesian(c.status.label),
     }
     if c.status == Status.DITERUSKAN and c.forwarded_to is not None:
         # no wrong door: where it went is public, the content's confidentiality notwithstanding
-        out["status_notes"] = f"{c.status.label} ke {c.forwarded_to.name}"
+        out["status_notes"] = f"{indonesian(c.status.label)} ke {c.forwarded_to.name}"
     if not is_published(c):
         out["requested_datetime"] = w3c(c.submitted_at)
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, request, stream_with_context
@@ -54,8 +55,9 @@ class _Named:
 
     __slots__ = ("__dict__",)
 
-    def __init__(self, **kw):
+    def __init__(self, **kw: Any) -> None:
         self.__dict__.update(kw)
+
 
 
 def _complaints(start, end) -> Iterator[dict]:
@@ -77,12 +79,12 @@ def _complaints(start, end) -> Iterator[dict]:
          .execution_options(yield_per=CHUNK))
     n = len(_NAMES)
     for row in db.session.execute(q).tuples():
-        c = _Named(**dict(zip(_NAMES, row[:n], strict=True)))
         opd_code, opd_name, cat_path, rep_id, rep_name, nik, phone, email, forwarded_to = row[n:]
-        c.forwarded_to = _Named(name=forwarded_to) if forwarded_to is not None else None
-        c.opd = _Named(code=opd_code, name=opd_name) if opd_code is not None else None
-        c.category = _Named(path=cat_path) if cat_path is not None else None
-        c.reporter = _Named(name=rep_name, nik=nik, phone=phone, email=email) if rep_id is not None else None
+        c = _Named(**dict(zip(_NAMES, row[:n], strict=True)),
+                   forwarded_to=_Named(name=forwarded_to) if forwarded_to is not None else None,
+                   opd=_Named(code=opd_code, name=opd_name) if opd_code is not None else None,
+                   category=_Named(path=cat_path) if cat_path is not None else None,
+                   reporter=_Named(name=rep_name, nik=nik, phone=phone, email=email) if rep_id is not None else None)
         yield public_view(c)  # type: ignore[arg-type]
 
 

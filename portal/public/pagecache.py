@@ -26,7 +26,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.core import cache
-from portal.core.auth import partial_request
+from portal.core.htmx import partial_request
 
 #: headers of the original response that are replayed from the cache
 _KEEP = ("Content-Security-Policy", "Vary")

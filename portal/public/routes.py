@@ -15,7 +15,7 @@ from sqlalchemy import orm
 from portal.complaints.models import Category, Complaint, Status
 from portal.complaints.redaction import is_published, public_view, published_clause
 from portal.core import cache
-from portal.core.auth import wants_partial
+from portal.core.htmx import wants_partial
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db, limiter

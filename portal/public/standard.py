@@ -10,6 +10,7 @@ completion within the norm), from the stored due dates and the working-day calen
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
@@ -200,7 +201,7 @@ def compliance(today: dt.date | None = None) -> dict:
     today = today or today_wib()
     start = today - dt.timedelta(days=364)
     cal = get_calendar()
-    counts = {k: {"met": 0, "total": 0} for k in MEASURES}
+    counts: dict[str, dict[str, Any]] = {k: {"met": 0, "total": 0} for k in MEASURES}
     q = (sa.select(Complaint).where(Complaint.submitted_at >= date_start_utc(start),
                                     Complaint.submitted_at < date_start_utc(today + dt.timedelta(days=1)))
          .options(orm.load_only(Complaint.status, Complaint.submitted_at, Complaint.verified_at,

@@ -25,7 +25,8 @@ from portal.complaints import operations as ops
 from portal.complaints.models import AnswerTemplate, Attachment, Complaint, FollowUp, Status
 from portal.complaints.redaction import Audience, redactor_for
 from portal.core import idempotency, uploads
-from portal.core.auth import get_complaint_or_404, get_or_404, in_scope, role_required, wants_partial
+from portal.core.auth import get_complaint_or_404, get_or_404, in_scope, role_required
+from portal.core.htmx import wants_partial
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import today_wib
 from portal.core.workdays import get_calendar

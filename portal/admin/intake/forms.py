@@ -33,10 +33,10 @@ class StaffEntryForm(FlaskForm):
     # a required select starts with an empty placeholder (HTML: its first option must be empty), so the
     # channel is always chosen, never recorded by default
     channel = SelectField(_l("Saluran"), choices=[("", _l("— pilih saluran —")),
-                                                  *((c.value, _l(c.label)) for c in STAFF_CHANNELS)],
+                                                  *((c.value, c.label) for c in STAFF_CHANNELS)],
                           validators=[DataRequired(_l("Pilih saluran laporan."))])
     type = SelectField(_l("Jenis laporan"), choices=[("", _l("— pilih jenis —")),
-                                                     *((t.value, _l(t.label)) for t in ComplaintType)],
+                                                     *((t.value, t.label) for t in ComplaintType)],
                        default=ComplaintType.PENGADUAN.value, validators=[DataRequired(_l("Pilih jenis laporan."))])
     category = SelectField(_l("Kategori"), coerce=_optional_select, choices=[], validate_choice=True)
     title = StringField(_l("Judul"), validators=[Optional(), Length(max=300)])

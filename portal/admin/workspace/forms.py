@@ -36,7 +36,7 @@ class ActionForm(FlaskForm):
     public_note = BooleanField(_l("Tampilkan catatan ini di halaman publik (data pribadi disamarkan)"))
 
 
-TYPE_CHOICES = [(t.value, _l(t.label)) for t in ComplaintType]
+TYPE_CHOICES = [(t.value, t.label) for t in ComplaintType]
 NORM_CHOICES = [("", _l("Sesuai kategori"))] + [(str(n), _l("%(n)s hari kerja", n=n)) for n in NORMS]
 
 
@@ -63,8 +63,8 @@ class DispatchForm(ActionForm):
     note = StringField(_l("Catatan disposisi"), validators=[Optional(), Length(max=500)], filters=[_strip])
 
 
-POSTPONE_KINDS = [(r.value, _l(r.label)) for r in PostponeReason]
-REPLY_CHANNELS = [(r.value, _l(r.label)) for r in ReplyChannel]
+POSTPONE_KINDS = [(r.value, r.label) for r in PostponeReason]
+REPLY_CHANNELS = [(r.value, r.label) for r in ReplyChannel]
 
 
 class PostponeForm(ActionForm):

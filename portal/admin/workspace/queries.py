@@ -121,7 +121,7 @@ class QueueFilter:
             setelah=args.get("setelah") or None,
         )
 
-    def args(self, **override: Any) -> dict[str, str]:
+    def args(self, **override: Any) -> dict[str, Any]:
         """Query-string arguments (only the non-default ones), with ``override`` applied."""
         f = replace(self, **override) if override else self
         out: dict[str, str] = {}
@@ -185,7 +185,7 @@ def status_in(*statuses: Status) -> sa.ColumnElement[bool]:
     statement after a few runs; a generic plan with ``$1`` cannot prove ``status IN (…)``).
     """
     col = sa.type_coerce(Complaint.status, sa.String())
-    values = [sa.literal_column(f"'{s.value}'") for s in statuses]
+    values: list[Any] = [sa.literal_column(f"'{s.value}'") for s in statuses]
     return col == values[0] if len(values) == 1 else col.in_(values)
 
 
@@ -407,15 +407,15 @@ def counts(f: QueueFilter, today: dt.date | None = None) -> dict[str, int]:
     out = dict.fromkeys(TAB_KEYS, 0)
     for value, total, returned, overdue, at_risk in db.session.execute(stmt):
         out["semua"] += total
-        status = S(value)
-        if status in S.CLOSED:  # their own tab, if any
-            if status.value in out:
-                out[status.value] = total
+        st = S(value)
+        if st in S.CLOSED:  # their own tab, if any
+            if st.value in out:
+                out[st.value] = total
             continue
-        key = status.value  # each open status has its tab
-        out[key] += total - (returned if status == S.BELUM_DITINDAKLANJUTI else 0)
+        key = st.value  # each open status has its tab
+        out[key] += total - (returned if st == S.BELUM_DITINDAKLANJUTI else 0)
         out["dikembalikan"] += returned
-        if status in S.ACTIVE:
+        if st in S.ACTIVE:
             out["terlambat"] += overdue
             out["rawan"] += at_risk
     return out

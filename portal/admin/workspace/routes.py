@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,8 +51,9 @@ from portal.complaints.models import (
 )
 from portal.complaints.redaction import public_timeline_note
 from portal.core import cache, idempotency
-from portal.core.auth import get_complaint_or_404, is_safe_next, role_required, wants_partial
+from portal.core.auth import get_complaint_or_404, is_safe_next, role_required
 from portal.core.db import utcnow
+from portal.core.htmx import hx_response, wants_partial
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
@@ -62,14 +64,14 @@ READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
 REVEALERS = (Role.KOMINFO, Role.OMBUDSMAN)
 
 EVENT_LABELS = {
-    "created": "Laporan dibuat", "imported": "Diimpor dari LAPOR!", "verified": "Diverifikasi",
-    "dispatched": "Didisposisikan", "followup": "Tindak lanjut", "status": "Status diubah",
-    "returned": "Dikembalikan OPD (bukan kewenangan)", "reveal": "Data pribadi pelapor dibuka",
-    "reopened": "Dibuka kembali", "recomputed": "Tenggat dihitung ulang (kalender berubah)",
-    "auto_finished": "Selesai otomatis (10 hari kerja tanpa tanggapan)",
-    "overdue": "Melewati tenggat", "updated": "Diperbarui",
-    "reporter_reply": "Tanggapan pelapor diterima",
-    "forwarded": "Diteruskan ke instansi lain",
+    "created": _l("Laporan dibuat"), "imported": _l("Diimpor dari LAPOR!"), "verified": _l("Diverifikasi"),
+    "dispatched": _l("Didisposisikan"), "followup": _l("Tindak lanjut"), "status": _l("Status diubah"),
+    "returned": _l("Dikembalikan OPD (bukan kewenangan)"), "reveal": _l("Data pribadi pelapor dibuka"),
+    "reopened": _l("Dibuka kembali"), "recomputed": _l("Tenggat dihitung ulang (kalender berubah)"),
+    "auto_finished": _l("Selesai otomatis (10 hari kerja tanpa tanggapan)"),
+    "overdue": _l("Melewati tenggat"), "updated": _l("Diperbarui"),
+    "reporter_reply": _l("Tanggapan pelapor diterima"),
+    "forwarded": _l("Diteruskan ke instansi lain"),
 }
 
 
@@ -136,8 +138,8 @@ def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
         "sorts": queries.SORTS,
         "opd_choices": queries.opd_choices(),
         "category_choices": queries.category_choices(),
-        "channels": [(ch.value, _(ch.label)) for ch in Channel],
-        "types": [(t.value, _(t.label)) for t in ComplaintType],
+        "channels": [(ch.value, ch.label) for ch in Channel],
+        "types": [(t.value, t.label) for t in ComplaintType],
         "today": today_wib(),
         "can_act": can_act(),
         "bulk_form": BulkForm(formdata=None),
@@ -154,7 +156,7 @@ def index():
     f = queries.QueueFilter.from_args(request.args)
     resp = render("admin/workspace/index.html", partial="admin/workspace/_queue.html", **_queue_context(f))
     if wants_partial():  # history gets the canonical URL (no empty parameters)
-        resp.headers["HX-Push-Url"] = url_for("admin.index", **f.args())
+        resp = hx_response(resp, push_url=url_for("admin.index", **f.args()))
     return resp
 
 
@@ -243,7 +245,7 @@ def queue_row(tracking_no: str):
     return _row_response(c, panel=request.args.get("panel") == "1", next_url=request.args.get("next"))
 
 
-def _suggest_args() -> dict[str, str]:
+def _suggest_args() -> dict[str, Any]:
     return {k: v for k in ("kategori_saran", "opd_saran") if (v := request.args.get(k))}
 
 

@@ -57,6 +57,7 @@ from portal.complaints.models import (
 from portal.complaints.tracking import STAFF_PREFIX
 from portal.core import cache
 from portal.core.db import utcnow
+from portal.core.i18n import indonesian
 from portal.core.models import Job
 from portal.core.workdays import get_calendar
 from portal.extensions import db
@@ -140,14 +141,14 @@ def _lookup(table: dict[str, Any], value: str) -> Any:
     return found if found is not None else table.get(header_key(value))
 
 
-STATUS_VALUES = _coded({**{label: s for s, label in STATUS_LABELS.items()},
+STATUS_VALUES = _coded({**{indonesian(label): s for s, label in STATUS_LABELS.items()},
                         **{s.value.replace("_", " "): s for s in STATUS_LABELS}})
 TYPE_VALUES = _coded({"Pengaduan": ComplaintType.PENGADUAN, "Aspirasi": ComplaintType.ASPIRASI,
                       "Permintaan Informasi": ComplaintType.PERMINTAAN_INFORMASI,
                       "Informasi": ComplaintType.PERMINTAAN_INFORMASI,
                       "permintaan_informasi": ComplaintType.PERMINTAAN_INFORMASI})
 CHANNEL_VALUES = _coded({
-    **{label: ch for ch, label in CHANNEL_LABELS.items()},
+    **{indonesian(label): ch for ch, label in CHANNEL_LABELS.items()},
     **{ch.value.replace("_", " "): ch for ch in CHANNEL_LABELS},
     "Web": Channel.WEBSITE, "Aplikasi": Channel.APLIKASI_MOBILE, "Mobile": Channel.APLIKASI_MOBILE,
     "Android": Channel.APLIKASI_MOBILE, "iOS": Channel.APLIKASI_MOBILE, "SMS 1708": Channel.SMS,

@@ -6,6 +6,8 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import orm
 
 from portal.core.db import UTCDateTime, str_enum, utcnow
@@ -26,10 +28,11 @@ class TeamRole(enum.StrEnum):
     PEJABAT_PENGHUBUNG = "pejabat_penghubung"
 
     @property
-    def label(self) -> str:
-        return {"pembina": "Pembina", "pengarah": "Pengarah", "penanggung_jawab": "Penanggung Jawab",
-                "ketua": "Ketua", "sekretaris": "Sekretaris", "anggota": "Anggota", "tim_admin": "Tim Admin",
-                "pejabat_penghubung": "Pejabat Penghubung"}[self.value]
+    def label(self) -> LazyString:
+        return {"pembina": _l("Pembina"), "pengarah": _l("Pengarah"),
+                "penanggung_jawab": _l("Penanggung Jawab"), "ketua": _l("Ketua"), "sekretaris": _l("Sekretaris"),
+                "anggota": _l("Anggota"), "tim_admin": _l("Tim Admin"),
+                "pejabat_penghubung": _l("Pejabat Penghubung")}[self.value]
 
     @property
     def order(self) -> int:

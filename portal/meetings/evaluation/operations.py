@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from portal.core.i18n import indonesian
 from portal.extensions import db
 from portal.meetings.evaluation.models import RencanaAksi, RencanaAksiItem, SkTim, SkTimMember, TeamRole
 from portal.people.models import OPD, Liaison, User
@@ -80,7 +81,8 @@ def sk_summary(sk: SkTim | None, end: dt.date) -> dict[str, Any] | None:
         "number": sk.number, "title": sk.title, "decree_date": sk.decree_date.isoformat(), "issuer": sk.issuer,
         "valid_from": sk.valid_from.isoformat(), "valid_to": sk.valid_to.isoformat() if sk.valid_to else None,
         "updated_at": sk.updated_at.replace(tzinfo=None).isoformat(timespec="seconds"),
-        "members": [{"role": m.role.value, "role_label": m.role.label, "name": m.name, "position": m.position,
+        "members": [{"role": m.role.value, "role_label": indonesian(m.role.label), "name": m.name,
+                     "position": m.position,
                      "opd": m.opd.name if m.opd else None} for m in sk.members],
         "handovers_after": [{"opd": lia.opd.name, "valid_from": lia.valid_from.isoformat()} for lia in changes],
     }

@@ -33,6 +33,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from portal.complaints import stats
 from portal.complaints.models import Category, Channel, Complaint, Status
+from portal.core.i18n import indonesian
 from portal.core.timeutil import date_start_utc
 from portal.extensions import db
 
@@ -214,7 +215,7 @@ def category_handling(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 def _category_paths(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(Category.id, Category.path).where(Category.id.in_(ids))).all())
+    return dict(db.session.execute(sa.select(Category.id, Category.path).where(Category.id.in_(ids))).tuples().all())
 
 
 def quarters(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
@@ -251,8 +252,8 @@ def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
     on_time = db.session.scalar(sa.select(sa.func.count()).where(
         *period, c.status == Status.SELESAI, c.finished_at.is_not(None), c.due_date.is_not(None), late <= 0.0)) or 0
     channels = dict(db.session.execute(
-        sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).all())
-    by_channel = [{"channel": ch.value, "label": ch.label, "n": int(channels.get(ch, 0))} for ch in Channel]
+        sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).tuples().all())
+    by_channel = [{"channel": ch.value, "label": indonesian(ch.label), "n": int(channels.get(ch, 0))} for ch in Channel]
     groups = [{"key": key, "label": label, "n": sum(int(channels.get(ch, 0)) for ch in chs)}
               for key, label, chs in CHANNEL_GROUPS]
     per_category = [{"category": k, "n": n} for k, n in values["22"].items()]
@@ -397,7 +398,7 @@ def quarter_written(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
             continue
         written = rep.written()
         if any(written[k].strip() for k in WRITTEN_SECTIONS):
-            out.append({"label": f"TW {ROMAN[tw]} {year}", "status": rep.status.label, **written})
+            out.append({"label": f"TW {ROMAN[tw]} {year}", "status": indonesian(rep.status.label), **written})
     return out
 
 
@@ -432,7 +433,7 @@ def compile_meeting(meeting: Any) -> dict[str, Any]:
             "title": item.title, "description": item.description,
             "opd_code": item.owner_opd.code, "opd": item.owner_opd.name,
             "due_date": _iso(item.due_date) if item.due_date else None,
-            "status": item.status.value, "status_label": item.status.label,
+            "status": item.status.value, "status_label": indonesian(item.status.label),
             "carried_from": (origin.meeting.title if origin is not None else None),
             "carried_over": item.carried_over_at is not None,
             "last_note": item.progress[-1].note if item.progress else None,
@@ -444,8 +445,8 @@ def compile_meeting(meeting: Any) -> dict[str, Any]:
         "ends_at": meeting.ends_at.isoformat(),
         "date": _iso(meeting.date_wib),
         "venue": meeting.venue,
-        "mode": meeting.mode.label,
-        "status": meeting.status.label,
+        "mode": indonesian(meeting.mode.label),
+        "status": indonesian(meeting.status.label),
         "agenda": [{"title": a.title, "minutes": a.duration_minutes, "presenter": a.presenter,
                     "carry_over": a.is_carry_over} for a in meeting.agenda_items],
         "speakers": [{"name": s.name, "title": s.title, "institution": s.institution, "topic": s.topic}
@@ -453,7 +454,7 @@ def compile_meeting(meeting: Any) -> dict[str, Any]:
         "attendance": {"per_opd": per_opd, "opds_invited": opds_invited, "opds_present": opds_present,
                        "rate": _pct(opds_present, opds_invited), "people": len(attendees)},
         "attendees": attendees,
-        "minutes": ({"status": minutes.status.label, "html": minutes.body_html, "version": minutes.version}
+        "minutes": ({"status": indonesian(minutes.status.label), "html": minutes.body_html, "version": minutes.version}
                     if minutes is not None and (minutes.body_md or "").strip() else None),
         "decisions": [d.text for d in meeting.decisions],
         "action_items": actions,

@@ -13,7 +13,7 @@ from flask import Response, abort, request
 
 from portal.complaints import indicators as ind
 from portal.core.auth import role_required
-from portal.core.i18n import MONTHS_ID, angka
+from portal.core.i18n import OFFICIAL_LOCALE, angka, bulan
 from portal.core.render import render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
@@ -58,7 +58,8 @@ def _params() -> dict[str, Any]:
 
 
 def _month_label(day: dt.date) -> str:
-    return f"{MONTHS_ID[day.month - 1][:3]} {day.year}"
+    """Indonesian like the rest of the table's headings (the export is an official record)."""
+    return bulan(day, OFFICIAL_LOCALE)
 
 
 #: the satisfaction rows added under the roadmap's indicators (issue 21), translated at run time

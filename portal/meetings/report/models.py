@@ -7,6 +7,8 @@ import enum
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import orm
 
 from portal.core.db import UTCDateTime, str_enum, utcnow
@@ -22,8 +24,8 @@ class ReportStatus(enum.StrEnum):
     PUBLISHED = "published"
 
     @property
-    def label(self) -> str:
-        return {"draft": "Draf", "approved": "Disetujui", "published": "Diterbitkan"}[self.value]
+    def label(self) -> LazyString:
+        return {"draft": _l("Draf"), "approved": _l("Disetujui"), "published": _l("Diterbitkan")}[self.value]
 
 
 #: the sections staff write in the portal (Tabel 2 components 4–6), in report order
@@ -90,8 +92,8 @@ class PeriodicKind(enum.StrEnum):
     ANNUAL = "annual"  #: the year's evaluation, 1 January–30 November, to the Inspektorat
 
     @property
-    def label(self) -> str:
-        return {"quarterly": "Laporan Triwulan", "annual": "Evaluasi Tahunan"}[self.value]
+    def label(self) -> LazyString:
+        return {"quarterly": _l("Laporan Triwulan"), "annual": _l("Evaluasi Tahunan")}[self.value]
 
 
 class PeriodicReport(db.Model):

@@ -19,6 +19,7 @@ from flask_babel import force_locale
 
 from portal.core import cache, jobs
 from portal.core.db import utcnow
+from portal.core.i18n import OFFICIAL_LOCALE, bulan
 from portal.core.markdown import markdown_html, sanitize_html
 from portal.extensions import db
 from portal.meetings.report import build as report
@@ -176,17 +177,16 @@ def chart_svg(figures: dict[str, Any], name: str) -> str:
 
 
 def _fmt(value: Any) -> str:
-    """Indonesian decimals in chart labels, independent of the process locale."""
+    """Indonesian decimals in chart labels (the report is Indonesian), independent of the process locale."""
+    from babel.numbers import format_decimal
+
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+        return format_decimal(value, "#,##0.0", locale=OFFICIAL_LOCALE)
+    return format_decimal(value, "#,##0", locale=OFFICIAL_LOCALE) if isinstance(value, int) else str(value)
 
 
 def _month_label(iso: str) -> str:
-    from portal.core.i18n import MONTHS_ID
-
-    year, month = int(iso[:4]), int(iso[5:7])
-    return f"{MONTHS_ID[month - 1][:3]} {year}"
+    return bulan(dt.date(int(iso[:4]), int(iso[5:7]), 1), OFFICIAL_LOCALE)
 
 
 def chart_data_uri(figures: dict[str, Any], name: str) -> str:

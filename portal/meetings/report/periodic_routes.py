@@ -8,6 +8,7 @@ from flask import Response, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from portal.core.auth import role_required
+from portal.core.i18n import official
 from portal.core.markdown import markdown_html
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import today_wib
@@ -54,6 +55,7 @@ def periodic_index():
 
 @bp.route("/laporan-berkala/<slug>/<int:year>/<int:quarter>", methods=["GET", "POST"])
 @role_required(*READERS)
+@official  # an official document: Indonesian whatever the UI language, like its PDF
 def periodic_view(slug: str, year: int, quarter: int):
     kind = _kind(slug)
     _check(kind, year, quarter)

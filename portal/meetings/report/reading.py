@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from portal.core.i18n import MONTHS_ID, angka
+from portal.core.i18n import angka, bulan
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.meetings.report import operations as ops
@@ -53,7 +53,7 @@ def period_label(rep: RakorReport) -> str:
     m = rep.meeting
 
     def short(day: dt.date) -> str:
-        return f"{MONTHS_ID[day.month - 1][:3]} {day.year}"
+        return bulan(day)
 
     return f"{short(m.period_start)} – {short(m.period_end)}"
 

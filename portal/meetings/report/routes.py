@@ -15,6 +15,8 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from portal.core.auth import role_required
+from portal.core.htmx import wants_partial
+from portal.core.i18n import official
 from portal.core.models import Job
 from portal.core.render import htmx_redirect, render
 from portal.extensions import db
@@ -78,6 +80,7 @@ def _preview_context(meeting: Meeting, rep: RakorReport | None) -> dict:
 
 @bp.get("/<int:meeting_id>/laporan")
 @role_required(*READERS)
+@official  # an official document: Indonesian whatever the UI language, like its PDF
 def report_preview(meeting_id: int):
     meeting = _meeting(meeting_id)
     rep = ops.report_for(meeting)
@@ -127,7 +130,7 @@ def report_generate(meeting_id: int):
     rep = ops.ensure_report(meeting)
     db.session.commit()
     job = ops.start_generation(rep, current_user)
-    if request.headers.get("HX-Request"):
+    if wants_partial():
         return render("meetings/report/_job.html", meeting=meeting, job=db.session.get(Job, job.id))
     return redirect(url_for("meetings.report_job", meeting_id=meeting.id, job_id=job.id), code=303)
 

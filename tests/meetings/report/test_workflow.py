@@ -253,3 +253,17 @@ def test_public_rakor_lists_only_published(client, seeded, staff):
     assert seeded["meeting"].title in page and "Rakor Draf Rahasia" not in page
     assert client.get(f"/rakor/{rep.id}.pdf").status_code == 200
     assert client.get(f"/rakor/{draft.id}.pdf").status_code == 404
+
+
+def test_report_preview_is_indonesian_whatever_the_ui_language(client, seeded, staff, login_as):
+    """The rakor report is an official document: its page reads in Indonesian, dates and numbers included."""
+    from flask_babel import refresh
+
+    mid = seeded["meeting"].id
+    login_as(staff["pimpinan"])
+    refresh()
+    html = client.get(f"/rapat/{mid}/laporan?lang=en").get_data(as_text=True)
+    assert '<html lang="id">' in html
+    for heading in HEADINGS[2:9]:
+        assert heading in html, heading
+    assert "66,7" in html and "1 September 2025" in html
