@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 
 from portal.complaints import survey
-from portal.core.models import Liaison
 from portal.extensions import db
+from portal.people.models import Liaison
 
 #: the checker's message for an htmx attribute, the one accepted deviation
 HTMX_ATTRIBUTE = re.compile(r"^Attribute “hx-[a-z-]+” not allowed on element")

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, request
+from flask_babel import lazy_gettext as _l
 
 from portal.complaints import indicators as ind
 from portal.core.auth import role_required
@@ -64,9 +65,9 @@ def _month_label(day: dt.date) -> str:
 
 #: the satisfaction rows added under the roadmap's indicators (issue 21), translated at run time
 IKM_ROW_LABELS = {
-    "IKM": "Indeks Kepuasan Masyarakat (IKM, PermenPANRB 14/2017); target kepuasan peta jalan 95",
-    "IKM-n": "Responden Survei Kepuasan Masyarakat",
-    "IKM-p": "Unsur SKM bernilai terendah (prioritas perbaikan)",
+    "IKM": _l("Indeks Kepuasan Masyarakat (IKM, PermenPANRB 14/2017); target kepuasan peta jalan 95"),
+    "IKM-n": _l("Responden Survei Kepuasan Masyarakat"),
+    "IKM-p": _l("Unsur SKM bernilai terendah (prioritas perbaikan)"),
 }
 
 
@@ -78,9 +79,9 @@ def ikm_rows(table: dict[str, Any], opd_ids: list[int] | None) -> list[list[Any]
     spans.append((spans[0][0], spans[-1][1]) if spans else (None, None))
     values = [survey.ikm(s, e, opd_ids=opd_ids) for s, e in spans]
     labels = IKM_ROW_LABELS
-    return [["IKM", labels["IKM"], *(v["ikm"] for v in values)],
-            ["IKM-n", labels["IKM-n"], *(v["n"] for v in values)],
-            ["IKM-p", labels["IKM-p"], *(", ".join(k.upper() for k in v["priorities"]) or None for v in values)]]
+    return [["IKM", str(labels["IKM"]), *(v["ikm"] for v in values)],
+            ["IKM-n", str(labels["IKM-n"]), *(v["n"] for v in values)],
+            ["IKM-p", str(labels["IKM-p"]), *(", ".join(k.upper() for k in v["priorities"]) or None for v in values)]]
 
 
 def table_rows(table: dict[str, Any], opd_ids: list[int] | None = None) -> tuple[list[str], list[list[Any]]]:
