@@ -6,7 +6,7 @@ so this script collects them by introspection and writes one ``N_("…")`` marke
 that is never imported; ``pybabel extract`` (babel.cfg: ``portal/**.py``) then picks them up.
 
 Collected: every ``enum.Enum`` in ``portal`` with a ``label`` property, and every module-level dict whose
-name ends in ``LABELS`` with string values. Skipped: ``portal.complaints.importing.importer`` (its labels are the
+name ends in ``LABELS`` with string values. Skipped: ``portal.complaints.importing`` (its labels are the
 column headings of SP4N-LAPOR! export files, i.e. data, not UI text).
 
 Run from the project root: ``.venv/bin/python scripts/i18n_labels.py`` (``scripts/i18n.sh`` does it).
@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "portal" / "translations" / "dynamic_labels.py"
-SKIP_MODULES = ("portal.complaints.importing.importer",)
+SKIP_MODULES = ("portal.complaints.importing.",)
 
 
 def collect() -> dict[str, set[str]]:

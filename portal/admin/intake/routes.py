@@ -18,7 +18,7 @@ from flask_login import current_user
 from portal.admin import bp
 from portal.admin.intake.forms import ActionForm, StaffEntryForm, UploadForm
 from portal.complaints import entry, survey
-from portal.complaints.importing import importer
+from portal.complaints.importing import reading, runs
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Gender, ImportBatch
 from portal.core import csvsafe, jobs
 from portal.core.auth import get_complaint_or_404, get_or_404, role_required
@@ -29,7 +29,7 @@ from portal.core.timeutil import WIB, today_wib, wib_to_utc
 from portal.extensions import db
 
 HISTORY_SIZE = 50
-BUSY = importer.BUSY
+BUSY = runs.BUSY
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:
@@ -46,7 +46,7 @@ def intake_index():
 
 
 def _index(form: UploadForm, status: int = 200) -> Response:
-    importer.sweep_stale_batches()
+    runs.sweep_stale_batches()
     history = db.session.execute(
         sa.select(ImportBatch, User.name, User.email).outerjoin(User, ImportBatch.user_id == User.id)
         .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(HISTORY_SIZE)
@@ -66,10 +66,10 @@ def intake_upload():
     if not form.validate_on_submit():
         return _index(form, status=422)
     upload = form.file.data
-    importer.remove_stale_uploads()
-    token, sha, size = importer.store_upload(upload.stream)
+    runs.remove_stale_uploads()
+    token, sha, size = runs.store_upload(upload.stream)
     if size == 0:
-        importer.discard_upload(token)
+        runs.discard_upload(token)
         form.file.errors = [_("File kosong.")]
         return _index(form, status=422)
     name = (upload.filename or "ekspor").replace("/", "_").replace("\\", "_")[-255:]
@@ -77,7 +77,7 @@ def intake_upload():
     db.session.add(batch)
     db.session.commit()
     batch_id = batch.id
-    job = jobs.enqueue("import-preview", "portal.complaints.importing.importer.preview_job", batch_id,
+    job = jobs.enqueue("import-preview", "portal.complaints.importing.runs.preview_job", batch_id,
                        user_id=current_user.id)
     batch = db.session.get(ImportBatch, batch_id)
     batch.job_id = job.id
@@ -89,7 +89,7 @@ def _job_state(batch: ImportBatch) -> dict:
     """Progress of the batch's job: percent, rows seen, failed."""
     job = db.session.get(Job, batch.job_id) if batch.job_id else None
     percent, rows = 0, 0
-    live = importer.LIVE_PROGRESS.get(batch.job_id or "")
+    live = runs.LIVE_PROGRESS.get(batch.job_id or "")
     if live:
         done, total, rows = live
         percent = int(done * 100 / total) if total else 0
@@ -104,16 +104,16 @@ def _job_state(batch: ImportBatch) -> dict:
 def intake_batch(batch_id: int):
     """One upload: progress, preview with confirmation, or the outcome."""
     batch = _batch_or_404(batch_id)
-    if batch.status in BUSY and importer.sweep_stale_batches():
+    if batch.status in BUSY and runs.sweep_stale_batches():
         db.session.refresh(batch)
     ctx: dict = {"batch": batch, "form": ActionForm(), "state": _job_state(batch)}
     if batch.status == "preview" and batch.stored_name:
         try:
-            ctx["peek"] = importer.peek(importer.stored_path(batch.stored_name))
-        except (OSError, importer.FileError, ValueError):
+            ctx["peek"] = reading.peek(runs.stored_path(batch.stored_name))
+        except (OSError, reading.FileError, ValueError):
             ctx["peek"] = None
     if batch.status in ("preview", "invalid", "checking"):
-        ctx["earlier"] = importer.previous_import(batch.sha256, exclude_id=batch.id)
+        ctx["earlier"] = runs.previous_import(batch.sha256, exclude_id=batch.id)
     return render("admin/intake/batch.html", **ctx)
 
 
@@ -122,7 +122,7 @@ def intake_batch(batch_id: int):
 def intake_status(batch_id: int):
     """The progress fragment htmx polls; when the job is over, the page reloads."""
     batch = _batch_or_404(batch_id)
-    if batch.status in BUSY and importer.sweep_stale_batches():
+    if batch.status in BUSY and runs.sweep_stale_batches():
         db.session.refresh(batch)
     state = _job_state(batch)
     if batch.status not in BUSY or state["failed"]:
@@ -141,7 +141,7 @@ def intake_confirm(batch_id: int):
     if batch.status in ("pending", "running", "done"):
         flash(_("Impor ini sudah dikonfirmasi; hanya satu impor yang dijalankan."), "warning")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
-    if batch.status != "preview" or not batch.stored_name or not importer.stored_path(batch.stored_name).exists():
+    if batch.status != "preview" or not batch.stored_name or not runs.stored_path(batch.stored_name).exists():
         flash(_("Pratinjau ini tidak dapat dikonfirmasi lagi; unggah file kembali."), "error")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
     if batch.new_categories and request.form.get("buat_kategori") != "1":
@@ -149,11 +149,11 @@ def intake_confirm(batch_id: int):
         flash(_("Centang persetujuan pembuatan %(n)s kategori baru sebelum mengimpor, atau perbaiki "
                 "kategori di file.", n=len(batch.new_categories)), "error")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
-    refused = importer.claim_for_import(batch)
+    refused = runs.claim_for_import(batch)
     if refused:
         flash(refused, "warning")
         return htmx_redirect("admin.intake_batch", batch_id=batch_id)
-    job = jobs.enqueue("import", "portal.complaints.importing.importer.import_job", batch.id, user_id=current_user.id)
+    job = jobs.enqueue("import", "portal.complaints.importing.runs.import_job", batch.id, user_id=current_user.id)
     batch = db.session.get(ImportBatch, batch_id)
     batch.job_id = job.id
     db.session.commit()
@@ -167,7 +167,7 @@ def intake_cancel(batch_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     if batch.status == "preview":
-        importer.discard_upload(batch.stored_name)
+        runs.discard_upload(batch.stored_name)
         batch.stored_name = None
         batch.status = "cancelled"
         db.session.commit()

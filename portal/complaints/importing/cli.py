@@ -23,22 +23,22 @@ def import_lapor(file: Path, dry_run: bool, create_categories: bool) -> None:
     invalid nothing is written, every row error is printed with its row number (the header is row 1)
     and ID Laporan, and the command exits with status 1.
     """
-    from portal.complaints.importing import importer
+    from portal.complaints.importing import runs
     from portal.complaints.models import ImportBatch
     from portal.extensions import db
 
-    sha = importer.sha256_file(file)
-    earlier = importer.previous_import(sha)
+    sha = runs.sha256_file(file)
+    earlier = runs.previous_import(sha)
     if earlier is not None:
         click.echo(f"note: the same file (sha256 {sha[:12]}…) was imported before, batch #{earlier.id} "
                    f"on {earlier.created_at:%Y-%m-%d %H:%M} UTC")
     if dry_run:
-        result = importer.import_file(file, dry_run=True)
+        result = runs.import_file(file, dry_run=True)
     else:
         batch = ImportBatch(filename=file.name[:255], sha256=sha, status="pending", user_id=None)
         db.session.add(batch)
         db.session.commit()
-        result = importer.run_import(file, batch, create_categories=create_categories)
+        result = runs.run_import(file, batch, create_categories=create_categories)
     prefix = "dry run (nothing written): would have " if dry_run else ""
     summary = (f"{prefix}created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
                f" ({result.rows} rows, {result.seconds:.1f} s)")
