@@ -23,7 +23,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -34,9 +34,6 @@ from portal.complaints.models import Complaint, FollowUp, Status
 from portal.core.db import UTCDateTime, utcnow
 from portal.core.models import OPD, User, str_enum
 from portal.extensions import db
-
-if TYPE_CHECKING:
-    from portal.complaints.models import ImportBatch
 
 
 class SyncKind(enum.StrEnum):
@@ -252,6 +249,8 @@ def shown_by_row(item: Any, rec: dict[str, Any], present: set[str], linked: bool
             item.expected_status) or rec["status"] == Status.SELESAI
     if kind in OPD_KINDS and "opd_id" in present and rec.get("opd_id") != item.expected_opd_id:
         return False
+    if kind == SyncKind.DISPOSISI:  # the OPD is the point; LAPOR!'s OPD may have answered since
+        return "opd_id" in present and rec["status"] != Status.BELUM_TERVERIFIKASI
     if item.expected_status is not None and "status" in present:
         return rec["status"] == _as_status(item.expected_status)
     return kind in OPD_KINDS and "opd_id" in present
@@ -272,12 +271,13 @@ def resolve_rows(rows: list[dict[str, Any]]) -> None:
         rows)
 
 
-def links_for(numbers: list[str]) -> dict[str, int]:
-    """LAPOR! number → the staff-entered complaint it was recorded for."""
+def links_for(numbers: list[str]) -> dict[str, tuple[int, dt.datetime | None]]:
+    """LAPOR! number → (the staff-entered complaint it was recorded for, when an import first merged it)."""
     if not numbers:
         return {}
-    return dict(db.session.execute(
-        sa.select(LaporLink.lapor_no, LaporLink.complaint_id).where(LaporLink.lapor_no.in_(numbers))).all())
+    return {no: (cid, merged) for no, cid, merged in db.session.execute(
+        sa.select(LaporLink.lapor_no, LaporLink.complaint_id, LaporLink.merged_at)
+        .where(LaporLink.lapor_no.in_(numbers)))}
 
 
 def mark_merged(complaint_ids: list[int], at: dt.datetime) -> None:
@@ -385,6 +385,3 @@ def counts_by_kind() -> dict[SyncKind, int]:
         .group_by(LaporSyncItem.kind)).all()
     return {SyncKind(k): n for k, n in rows}
 
-
-def batch_user_id(batch: ImportBatch | None) -> int | None:
-    return batch.user_id if batch is not None else None

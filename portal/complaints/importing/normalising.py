@@ -49,6 +49,10 @@ class ImportResult:
     seconds: float = 0.0
     #: category paths of the file that did not exist (created, or to be created), parents first
     new_categories: list[str] = field(default_factory=list)
+    #: rows where LAPOR! disagrees with the portal's own later work (``ImportBatch.conflicts``)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: "Belum di LAPOR!" worklist items this file shows done
+    synced: int = 0
 
     @property
     def ok(self) -> bool:

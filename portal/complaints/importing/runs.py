@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.complaints.importing.normalising import ImportResult
-from portal.complaints.importing.writing import BATCH_SIZE, Importer, ProgressFn
+from portal.complaints.importing.writing import BATCH_SIZE, KEEP_PORTAL, Importer, ProgressFn
 from portal.complaints.models import ImportBatch
 from portal.core import cache
 from portal.core.db import utcnow
@@ -24,10 +24,16 @@ from portal.extensions import db
 
 def import_file(path: str | os.PathLike, *, dry_run: bool = False, actor_id: int | None = None,
                 on_progress: ProgressFn | None = None, batch_size: int = BATCH_SIZE,
-                create_categories: bool = True) -> ImportResult:
-    """Run the importer; on success (and not a dry run) the caller commits."""
+                create_categories: bool = True, batch_id: int | None = None,
+                resolutions: dict[str, Any] | None = None, default_side: str = KEEP_PORTAL) -> ImportResult:
+    """Run the importer; on success (and not a dry run) the caller commits.
+
+    A conflict (LAPOR!'s row disagrees with the portal's own later work on status or OPD) applies
+    ``resolutions[ID Laporan]["side"]``, else ``default_side``: the portal's values by default.
+    """
     return Importer(path, dry_run=dry_run, actor_id=actor_id, on_progress=on_progress,
-                    batch_size=batch_size, create_categories=create_categories).run()
+                    batch_size=batch_size, create_categories=create_categories, batch_id=batch_id,
+                    resolutions=resolutions, default_side=default_side).run()
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -55,11 +61,13 @@ def _record(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.errors = result.error_count
     batch.error_report = [e.as_dict() for e in result.errors]
     batch.new_categories = list(result.new_categories)
+    batch.conflicts = list(result.conflicts)
     batch.finished_at = utcnow()
 
 
 def run_import(path: str | os.PathLike, batch: ImportBatch, *,
-               on_progress: ProgressFn | None = None, create_categories: bool = True) -> ImportResult:
+               on_progress: ProgressFn | None = None, create_categories: bool = True,
+               default_side: str = KEEP_PORTAL) -> ImportResult:
     """Import for real and record the outcome in ``batch``: committed together, or rolled back.
 
     A failed attempt is still recorded (status ``failed``, with its errors) in a commit of its own.
@@ -70,7 +78,8 @@ def run_import(path: str | os.PathLike, batch: ImportBatch, *,
     db.session.commit()
     batch_id = batch.id
     result = import_file(path, actor_id=batch.user_id, on_progress=on_progress,
-                         create_categories=create_categories)
+                         create_categories=create_categories, batch_id=batch_id,
+                         resolutions=dict(batch.resolutions or {}), default_side=default_side)
     batch = db.session.get(ImportBatch, batch_id)
     _record(batch, result, "done" if result.ok else "failed")
     db.session.commit()

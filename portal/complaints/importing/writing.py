@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from portal.complaints import lapor_sync
 from portal.complaints.importing.normalising import ImportResult, Normaliser
 from portal.complaints.importing.reading import FileError, Source, map_header, open_source
 from portal.complaints.importing.vocabulary import (
@@ -46,14 +47,29 @@ MASK = "•••"
 
 ProgressFn = Callable[[int, int, int], None]
 
+#: the sides of a conflict between LAPOR!'s row and the portal's own later work
+KEEP_PORTAL = "portal"
+TAKE_LAPOR = "lapor"
+SIDES = (KEEP_PORTAL, TAKE_LAPOR)
+#: the columns kept with the portal's status / OPD when staff keep the portal's side
+_KEPT_WITH = {"status": ("status", "finished_at"), "opd": ("opd_id", "dispatched_at")}
+
 
 class Importer(Normaliser):
     """One run over one file. Use :func:`import_file` unless you need the pieces."""
 
     def __init__(self, path: str | os.PathLike, *, dry_run: bool = False, actor_id: int | None = None,
                  on_progress: ProgressFn | None = None, batch_size: int = BATCH_SIZE,
-                 create_categories: bool = True):
+                 create_categories: bool = True, batch_id: int | None = None,
+                 resolutions: dict[str, Any] | None = None, default_side: str = KEEP_PORTAL):
         self.path = path
+        #: the import batch being run (recorded on the worklist items it ticks off)
+        self.batch_id = batch_id
+        #: staff's choice per conflicting ``ID Laporan`` (``{"side", "by", "at"}``), else ``default_side``
+        self.resolutions = resolutions or {}
+        if default_side not in SIDES:
+            raise ValueError(f"unknown side {default_side!r}")
+        self.default_side = default_side
         #: categories of the file that do not exist yet are created (else such rows are errors); the
         #: preview lists them (``ImportResult.new_categories``) so a person approves them first
         self.create_categories = create_categories
@@ -70,7 +86,6 @@ class Importer(Normaliser):
         self._calendar = get_calendar()
         self._fake_ids = -1
         self._insert_sql: dict[tuple[str, tuple[str, ...]], tuple[str, list[Any]]] = {}
-
 
     # running ---------------------------------------------------------------------------------
     def run(self) -> ImportResult:
@@ -129,28 +144,48 @@ class Importer(Normaliser):
                 *(t.c[k] for k in MIRRORED)]
         existing = {row.tracking_no: row for row in self.session.execute(
             sa.select(*cols).where(t.c.tracking_no.in_(ids)))}
+        # staff-entered complaints whose LAPOR! number was recorded: LAPOR!'s row merges into them
+        links = lapor_sync.links_for([i for i in ids if i not in existing])
+        if links:
+            by_id = {cid: no for no, (cid, _merged) in links.items()}
+            for row in self.session.execute(sa.select(*cols).where(t.c.id.in_(list(by_id)))):
+                existing[by_id[row.id]] = row
         reporters: dict[int, Any] = {}
         followups: dict[int, str] = {}
+        known_fus: dict[int, set[str]] = {}
+        pending: dict[int, list[Any]] = {}
         if existing:
             cids = [row.id for row in existing.values()]
             rt = Reporter.__table__
             reporters = {r.complaint_id: r for r in self.session.execute(
                 sa.select(rt).where(rt.c.complaint_id.in_(cids)))}
             ft = FollowUp.__table__
-            for cid, text in self.session.execute(
-                    sa.select(ft.c.complaint_id, ft.c.text)
-                    .where(ft.c.complaint_id.in_(cids), ft.c.source == "import")
+            for cid, text, source in self.session.execute(
+                    sa.select(ft.c.complaint_id, ft.c.text, ft.c.source)
+                    .where(ft.c.complaint_id.in_(cids))
                     .order_by(ft.c.complaint_id, ft.c.created_at, ft.c.id)):
-                followups[cid] = text  # the latest import follow-up wins
+                known_fus.setdefault(cid, set()).add(lapor_sync.normalise_text(text))
+                if source == "import":
+                    followups[cid] = text  # the latest import follow-up wins
+            pending = lapor_sync.pending_for(cids)
 
         new_rows, new_recs, updates, rep_updates, rep_inserts, events, fus = [], [], [], [], [], [], []
+        ticks: list[dict[str, Any]] = []
+        merged: list[int] = []
         for rec in batch:
             old = existing.get(rec["tracking_no"])
             if old is None:
                 new_rows.append(self._new_row(rec))
                 new_recs.append(rec)
                 continue
-            change = self._compare(rec, old, reporters.get(old.id), followups.get(old.id))
+            link = links.get(rec["tracking_no"])
+            if link is not None and link[1] is None:
+                merged.append(old.id)
+                events.append(self._event(old.id, "lapor_merged", public=False,
+                                          changes={"lapor_no": [None, rec["tracking_no"]], "batch": self.batch_id}))
+            rec = self._reconcile(rec, old, pending.get(old.id, []), link is not None, ticks, events)
+            change = self._compare(rec, old, reporters.get(old.id), followups.get(old.id),
+                                   known_fus.get(old.id, set()))
             if change is None:
                 self.result.unchanged += 1
                 continue
@@ -171,8 +206,11 @@ class Importer(Normaliser):
                 fus.append({"complaint_id": old.id, "opd_id": values["opd_id"], "author_id": None,
                             "created_at": self.now, "text": fu_text, "source": "import"})
         self.result.created += len(new_rows)
+        self.result.synced += sum(1 for tick in ticks if tick["b_resolution"] == lapor_sync.Resolution.IMPORT)
         if not self.writing:
             return
+        lapor_sync.resolve_rows(ticks)
+        lapor_sync.mark_merged(merged, self.now)
 
         if new_rows:
             self._insert_many(t, new_rows)
@@ -279,7 +317,58 @@ class Importer(Normaliser):
         row["last_activity_at"] = max(row[k] for k in DATE_FIELDS if row[k] is not None)
         return row
 
-    def _compare(self, rec: dict[str, Any], old: Any, old_rep: Any, old_fu: str | None):
+    def _reconcile(self, rec: dict[str, Any], old: Any, items: list[Any], linked: bool,
+                   ticks: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
+        """LAPOR!'s row against the portal's pending work: ticks, conflicts; the row to apply.
+
+        Pending worklist items the row shows are ticked off. Where the remaining ones changed the
+        status or the OPD and the row disagrees, it is a conflict: the chosen side (staff's choice
+        for the row, else :attr:`default_side`) is applied, recorded in an event and the result.
+        """
+        if not items:
+            return rec
+        shown = [i for i in items if lapor_sync.shown_by_row(i, rec, self.present, linked)]
+        for item in shown:
+            ticks.append(self._tick(item, lapor_sync.Resolution.IMPORT))
+        rest = [i for i in items if i not in shown]
+        status_work, opd_work = lapor_sync.pending_changes(rest)
+        fields: dict[str, list[Any]] = {}
+        if status_work and "status" in self.present and rec["status"] != old.status:
+            fields["status"] = [_iso(old.status), _iso(rec["status"])]
+        if opd_work and "opd_id" in self.present and rec.get("opd_id") != old.opd_id:
+            fields["opd"] = [self._show("opd_id", old.opd_id), self._show("opd_id", rec.get("opd_id"))]
+        if not fields:
+            return rec
+        choice = self.resolutions.get(rec["tracking_no"]) or {}
+        side = choice.get("side") if choice.get("side") in SIDES else self.default_side
+        self.result.conflicts.append({"id": rec["tracking_no"], "complaint": old.tracking_no,
+                                      "fields": fields, "side": side})
+        event = self._event(old.id, "lapor_conflict", public=False,
+                            changes={**fields, "side": side, "batch": self.batch_id})
+        if choice.get("by"):
+            event["actor_id"] = choice["by"]
+        events.append(event)
+        if side == TAKE_LAPOR:
+            for item in rest:
+                kind = lapor_sync.SyncKind(item.kind)
+                # a follow-up's text is still missing in LAPOR!: it stays on the worklist
+                if (("status" in fields and kind in lapor_sync.STATUS_KINDS)
+                        or ("opd" in fields and kind in lapor_sync.OPD_KINDS)):
+                    ticks.append(self._tick(item, lapor_sync.Resolution.LAPOR, by=choice.get("by")))
+            return rec
+        kept = dict(rec)
+        for name in fields:
+            for key in _KEPT_WITH[name]:
+                if key in self.present:
+                    kept[key] = getattr(old, key)
+        return kept
+
+    def _tick(self, item: Any, resolution: Any, by: int | None = None) -> dict[str, Any]:
+        return {"b_id": item.id, "b_resolution": resolution, "b_at": self.now, "b_by": by,
+                "b_batch": self.batch_id, "b_note": None}
+
+    def _compare(self, rec: dict[str, Any], old: Any, old_rep: Any, old_fu: str | None,
+                 known_fus: set[str] | frozenset[str] = frozenset()):
         """``None`` when nothing differs, else (complaint values, changes, reporter values, follow-up)."""
         values: dict[str, Any] = {}
         changes: dict[str, Any] = {}
@@ -324,7 +413,9 @@ class Importer(Normaliser):
                 for k in changed:
                     changes[f"reporter.{k}"] = [MASK, MASK]
         fu_text = rec.get("_followup")
-        if fu_text and fu_text != old_fu:
+        # merged, never replaced: a text the complaint already has (the portal's or an import's) is not
+        # added again
+        if fu_text and fu_text != old_fu and lapor_sync.normalise_text(fu_text) not in known_fus:
             changes["followup"] = [_short(old_fu), _short(fu_text)]
         else:
             fu_text = None
