@@ -379,6 +379,17 @@ def instruction(item: LaporSyncItem) -> str:
     return _("Kembalikan laporan ke admin di SP4N-LAPOR! (bukan kewenangan OPD) untuk didisposisikan ulang.")
 
 
+def panel(complaint: Complaint) -> dict[str, Any]:
+    """The complaint page's SP4N-LAPOR! card: its pending items and, for a staff entry, its LAPOR! number."""
+    from portal.complaints.tracking import STAFF_PREFIX
+
+    pending = list(db.session.scalars(
+        sa.select(LaporSyncItem).where(LaporSyncItem.complaint_id == complaint.id,
+                                       LaporSyncItem.resolution.is_(None)).order_by(LaporSyncItem.id)))
+    return {"staff": complaint.tracking_no.upper().startswith(STAFF_PREFIX),
+            "link": db.session.get(LaporLink, complaint.id), "pending": pending, "instruction": instruction}
+
+
 def counts_by_kind() -> dict[SyncKind, int]:
     rows = db.session.execute(
         sa.select(LaporSyncItem.kind, sa.func.count()).where(LaporSyncItem.resolution.is_(None))

@@ -19,9 +19,11 @@ from portal.admin import bp
 from portal.admin.intake.forms import ActionForm, StaffEntryForm, UploadForm
 from portal.complaints import entry, survey
 from portal.complaints.importing import reading, runs
+from portal.complaints.importing.writing import SIDES
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Gender, ImportBatch
 from portal.core import csvsafe, jobs
 from portal.core.auth import get_complaint_or_404, get_or_404, role_required
+from portal.core.db import utcnow
 from portal.core.mail import queue_email
 from portal.core.models import Job, Role, User
 from portal.core.render import htmx_redirect, render
@@ -149,6 +151,9 @@ def intake_confirm(batch_id: int):
         flash(_("Centang persetujuan pembuatan %(n)s kategori baru sebelum mengimpor, atau perbaiki "
                 "kategori di file.", n=len(batch.new_categories)), "error")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
+    if batch.conflicts:
+        batch.resolutions = _conflict_choices(batch)
+        db.session.commit()
     refused = runs.claim_for_import(batch)
     if refused:
         flash(refused, "warning")
@@ -158,6 +163,22 @@ def intake_confirm(batch_id: int):
     batch.job_id = job.id
     db.session.commit()
     return htmx_redirect("admin.intake_batch", batch_id=batch_id)
+
+
+def _conflict_choices(batch: ImportBatch) -> dict:
+    """Staff's side per conflicting row (``semua`` for all, else ``pilihan-<ID Laporan>``), with who and when.
+
+    A row without a valid choice keeps the portal's values (the importer's default).
+    """
+    every = request.form.get("semua")
+    at = utcnow().isoformat()
+    out = {}
+    for row in batch.conflicts:
+        side = every if every in SIDES else request.form.get(f"pilihan-{row['id']}")
+        if side in SIDES:
+            out[row["id"]] = {"side": side, "by": current_user.id, "name": current_user.name or current_user.email,
+                              "at": at}
+    return out
 
 
 @bp.post("/impor/<int:batch_id>/batal")

@@ -36,6 +36,7 @@ from portal.admin.workspace.forms import (
     VerifyForm,
 )
 from portal.admin.workspace.privacy import reporter_view
+from portal.complaints import lapor_sync
 from portal.complaints import operations as ops
 from portal.complaints.forwarding import can_forward
 from portal.complaints.models import (
@@ -73,6 +74,10 @@ EVENT_LABELS = {
     "overdue": "Melewati tenggat", "updated": "Diperbarui",
     "reporter_reply": "Tanggapan pelapor diterima",
     "forwarded": "Diteruskan ke instansi lain",
+    "lapor_conflict": "Beda dengan SP4N-LAPOR! diputuskan saat impor",
+    "lapor_merged": "Digabung dengan baris SP4N-LAPOR!",
+    "lapor_linked": "Nomor SP4N-LAPOR! dicatat",
+    "lapor_synced": "Ditandai sudah di SP4N-LAPOR!",
 }
 
 
@@ -431,6 +436,7 @@ def _complaint_page(c: Complaint, *, status: int = 200, revealed: bool = False, 
         "opd_choices": queries.opd_choices() if can_act() else [],
         "category_choices": queries.category_choices() if can_act() else [],
         "back": back, "attachment_url": attachment_url, "actions": ACTIONS,
+        "lapor": lapor_sync.panel(c) if can_act() else None,
     }
     return render("admin/workspace/complaint.html", partial="admin/workspace/_reporter.html" if revealed else None,
                   status=status, **ctx)
