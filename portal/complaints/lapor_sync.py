@@ -325,6 +325,7 @@ def link(complaint: Complaint, lapor_no: str, actor: User) -> LaporLink:
         current.linked_by_id = actor.id
         current.linked_at = utcnow()
     record_event(complaint, "lapor_linked", actor, changes={"lapor_no": [old, number]}, public=False)
+    complaint.updated_at = utcnow()  # a new version: reports compiled from the period see the change
     db.session.flush()
     return current
 
