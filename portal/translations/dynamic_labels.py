@@ -11,8 +11,9 @@ def N_(text: str) -> str:
 
 N_('Anggota')  # portal.meetings.evaluation.models.TeamRole
 N_('Aplikasi Mobile')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
-N_('Arsip')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
+N_('Arsip')  # portal.complaints.lapor_sync.SyncKind, portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Aspirasi')  # portal.complaints.models.ComplaintType
+N_('Beda dengan SP4N-LAPOR! diputuskan saat impor')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Belum Ditindaklanjuti')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Belum Terverifikasi')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Belum dikerjakan')  # portal.meetings.models.ActionStatus
@@ -21,16 +22,20 @@ N_('Berkas belum lengkap')  # portal.complaints.models.PostponeReason
 N_('Daring')  # portal.meetings.models.MeetingMode
 N_('Data pribadi pelapor dibuka')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dibatalkan')  # portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
-N_('Dibuka kembali')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
+N_('Dibuka kembali')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.lapor_sync.SyncKind, portal.complaints.redaction._EVENT_LABELS
 N_('Didisposisikan')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Didisposisikan ke OPD')  # portal.complaints.redaction._EVENT_LABELS
+N_('Digabung dengan baris SP4N-LAPOR!')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diimpor dari LAPOR!')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dikembalikan OPD (bukan kewenangan)')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Dikembalikan ke admin')  # portal.complaints.lapor_sync.SyncKind
 N_('Dikembalikan ke admin (bukan kewenangan)')  # portal.complaints.redaction._EVENT_LABELS
 N_('Diperbarui')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Disetujui')  # portal.meetings.report.models.ReportStatus
+N_('Disposisi')  # portal.complaints.lapor_sync.SyncKind
+N_('Ditandai sudah di SP4N-LAPOR!')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diterbitkan')  # portal.meetings.report.models.ReportStatus
-N_('Diteruskan')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
+N_('Diteruskan')  # portal.complaints.lapor_sync.SyncKind, portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Diteruskan ke instansi lain')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
 N_('Diverifikasi')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diwakilkan')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
@@ -44,11 +49,13 @@ N_('Ketua')  # portal.meetings.evaluation.models.TeamRole
 N_('Lainnya')  # portal.complaints.models.PostponeReason, portal.complaints.models.ReplyChannel
 N_('Laporan Triwulan')  # portal.meetings.report.models.PeriodicKind
 N_('Laporan dibuat')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Laporan dicatat petugas')  # portal.complaints.lapor_sync.SyncKind
 N_('Laporan diterima')  # portal.complaints.redaction._EVENT_LABELS
 N_('Laporan diverifikasi')  # portal.complaints.redaction._EVENT_LABELS
 N_('Media Sosial')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Melewati tenggat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Menunggu jawaban pelapor')  # portal.complaints.models.PostponeReason
+N_('Nomor SP4N-LAPOR! dicatat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Pejabat Penghubung')  # portal.meetings.evaluation.models.TeamRole
 N_('Pembina')  # portal.meetings.evaluation.models.TeamRole
 N_('Penanggung Jawab')  # portal.meetings.evaluation.models.TeamRole
@@ -60,7 +67,7 @@ N_('Rencana')  # portal.meetings.models.MeetingStatus
 N_('SMS')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
 N_('Sedang dikerjakan')  # portal.meetings.models.ActionStatus
 N_('Sekretaris')  # portal.meetings.evaluation.models.TeamRole
-N_('Selesai')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status, portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
+N_('Selesai')  # portal.complaints.lapor_sync.SyncKind, portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status, portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
 N_('Selesai otomatis (10 hari kerja tanpa tanggapan)')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Status berubah')  # portal.complaints.redaction._EVENT_LABELS
 N_('Status diubah')  # portal.admin.workspace.routes.EVENT_LABELS
@@ -73,8 +80,12 @@ N_('Tenggat dihitung ulang (kalender berubah)')  # portal.admin.workspace.routes
 N_('Terlaksana')  # portal.meetings.models.MeetingStatus
 N_('Tidak hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Tim Admin')  # portal.meetings.evaluation.models.TeamRole
-N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.lapor_sync.SyncKind
 N_('Tindak lanjut OPD')  # portal.complaints.redaction._EVENT_LABELS
-N_('Tunda')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
+N_('Tunda')  # portal.complaints.lapor_sync.SyncKind, portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Undangan terkirim')  # portal.meetings.models.MeetingStatus
 N_('Website')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel
+N_('digantikan tindakan berikutnya')  # portal.complaints.lapor_sync.Resolution
+N_('ditandai petugas')  # portal.complaints.lapor_sync.Resolution
+N_('terlihat di impor LAPOR!')  # portal.complaints.lapor_sync.Resolution
+N_('versi LAPOR! dipakai')  # portal.complaints.lapor_sync.Resolution
