@@ -171,3 +171,18 @@ def test_for_all_takes_lapor_everywhere(client, world, login_as, two_conflicts):
     client.post(f"/admin/impor/{batch.id}/konfirmasi", data={"semua": "lapor", "pilihan-7000001": "portal"})
     assert {get(n).status for n in ("7000001", "7000002")} == {Status.BELUM_DITINDAKLANJUTI}
     assert lapor_sync.pending_count() == 0  # the archives were LAPOR!'s to decide
+
+
+def test_the_complaint_page_card_is_for_kominfo_only(client, world, login_as, make):
+    c = make.complaint(status="belum_terverifikasi")
+    ops.verify(c, world.kominfo, opd=world.dpupr)
+    db.session.commit()
+    login_as(world.kominfo)
+    page = client.get(f"/admin/laporan/{c.tracking_no}").get_data(as_text=True)
+    assert "1 tindakan belum di SP4N-LAPOR!" in page and 'name="lapor_no"' not in page  # not a staff entry
+    login_as(world.ombudsman)
+    page = client.get(f"/admin/laporan/{c.tracking_no}").get_data(as_text=True)
+    assert "belum di SP4N-LAPOR!" not in page
+    login_as(world.kominfo)
+    assert client.post("/admin/laporan/TIDAK-ADA/nomor-lapor", data={"lapor_no": "7000001"}).status_code == 404
+    assert client.post("/admin/belum-lapor/999999/tandai", data={"note": "x"}).status_code == 404
