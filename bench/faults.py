@@ -163,7 +163,7 @@ def _cluster() -> list[str]:
 
 
 def pg_cut(url: str, n: int, mode: str) -> tuple[str, str]:
-    if not (common.ROOT / "portal" / "complaints" / "importing" / "importer.py").exists():
+    if not (common.ROOT / "portal" / "complaints" / "importing" / "runs.py").exists():
         return "n/a", "import-lapor is not available yet"
     eng = _engine(url)
     count = lambda: eng.connect().execute(sa.text("SELECT COUNT(*) FROM complaint")).scalar()  # noqa: E731

@@ -97,7 +97,7 @@ def reset(url: str) -> None:
 def child(url: str, path: str) -> None:
     """Run one import in this (fresh) process and print its figures."""
     from portal import create_app
-    from portal.complaints.importing import importer
+    from portal.complaints.importing import runs
     from portal.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
@@ -109,7 +109,7 @@ def child(url: str, path: str) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         base, cpu0 = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         start = time.perf_counter()
-        result = importer.import_file(path)
+        result = runs.import_file(path)
         if result.ok:
             db.session.commit()
         seconds = time.perf_counter() - start

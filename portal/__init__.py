@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "portal.meetings.evaluation.models",
     "portal.public.standard",
     "portal.complaints.survey",
+    "portal.complaints.lapor_sync",
 )
 
 

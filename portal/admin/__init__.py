@@ -18,4 +18,5 @@ from portal.admin.workspace import notes as _notes  # noqa: E402,F401
 from portal.admin.settings import outbox as _outbox  # noqa: E402,F401
 from portal.admin.settings import standard as _standard  # noqa: E402,F401
 from portal.admin.intake import survey as _survey  # noqa: E402,F401
+from portal.admin.lapor import routes as _lapor  # noqa: E402,F401
 # isort: on

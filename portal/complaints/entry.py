@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from portal.complaints import lapor_sync
+from portal.complaints.lapor_sync import SyncKind
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
 from portal.complaints.operations import default_norm, record_event, refresh_due_date
 from portal.complaints.tracking import Source, new_tracking_no
@@ -75,6 +77,7 @@ def _build(data: NewComplaint, number: str, actor: User | None) -> Complaint:
     refresh_due_date(complaint)
     record_event(complaint, "created", actor, public=True, to_status=Status.BELUM_TERVERIFIKASI,
                  changes={"channel": [None, data.channel.value]})
+    lapor_sync.note(complaint, SyncKind.LAPORAN_BARU, actor, at=now)
     return complaint
 
 

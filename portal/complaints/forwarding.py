@@ -17,7 +17,9 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portal.complaints import lapor_sync
 from portal.complaints import operations as ops
+from portal.complaints.lapor_sync import SyncKind
 from portal.complaints.models import Complaint, Instansi, Status
 from portal.core.db import utcnow
 from portal.core.timeutil import date_start_utc, today_wib, wib_date
@@ -122,3 +124,4 @@ def forward(complaint: Complaint, actor: User | None, instansi: Instansi, reason
     complaint.returned_at = None
     complaint.last_activity_at = now
     complaint.stage_due_date = None
+    lapor_sync.note(complaint, SyncKind.DITERUSKAN, actor, status=Status.DITERUSKAN, detail=instansi.name, at=at)

@@ -506,6 +506,14 @@ class ImportBatch(db.Model):
     stored_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
     #: the background job (preview or import) currently working on it
     job_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), nullable=True)
+    #: rows where LAPOR! and the portal's own later work disagree on status or OPD, ``[{"id", "complaint",
+    #: "fields": {"status"|"opd": [portal, lapor]}, "side"}]``; ``side`` is the one applied (real run)
+    conflicts: orm.Mapped[list[dict[str, Any]]] = orm.mapped_column(sa.JSON, nullable=False, default=list,
+                                                                    server_default="[]")
+    #: staff's choice per conflicting ``ID Laporan``: ``{"id": {"side": "portal"|"lapor", "by", "at"}}``;
+    #: a conflict without a choice keeps the portal's values
+    resolutions: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, nullable=False, default=dict,
+                                                                server_default="{}")
 
     user: orm.Mapped[User | None] = orm.relationship()
 

@@ -15,6 +15,8 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
+from portal.complaints import lapor_sync
+from portal.complaints.lapor_sync import SyncKind
 from portal.complaints.models import (
     DEFAULT_NORM,
     NORMS,
@@ -278,6 +280,7 @@ def dispatch(complaint: Complaint, actor: User, opd: OPD, *, note: str | None = 
     complaint.returned_at = None
     complaint.last_activity_at = now
     refresh_due_date(complaint)
+    lapor_sync.note(complaint, SyncKind.DISPOSISI, actor, status=complaint.status, opd_id=opd.id, at=now)
 
 
 def add_followup(complaint: Complaint, actor: User | None, text: str, *,
@@ -290,6 +293,7 @@ def add_followup(complaint: Complaint, actor: User | None, text: str, *,
     if complaint.status not in (S.BELUM_DITINDAKLANJUTI, S.PROSES, S.SELESAI):
         raise TransitionError(_("%(status)s: tidak dapat ditindaklanjuti", status=complaint.status.label))
     now = at or utcnow()
+    before = complaint.status
     fu = FollowUp(complaint=complaint, opd_id=complaint.opd_id, author_id=actor.id if actor else None,
                   text=text, created_at=now, source=source)
     db.session.add(fu)
@@ -306,6 +310,9 @@ def add_followup(complaint: Complaint, actor: User | None, text: str, *,
             complaint.finished_at = now
     else:
         record_event(complaint, "followup", actor, public=True, at=now)
+    if source != "import":
+        lapor_sync.note(complaint, SyncKind.TINDAK_LANJUT, actor, followup=fu, at=now,
+                        status=complaint.status if complaint.status != before else None)
     return fu
 
 
@@ -316,6 +323,7 @@ def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
         raise TransitionError(_("Selesai memerlukan tindak lanjut"))
     _set_status(complaint, S.SELESAI, actor, note=note, kind=kind, note_public=note_public)
     complaint.finished_at = utcnow()
+    lapor_sync.note(complaint, SyncKind.SELESAI, actor, status=S.SELESAI, detail=note)
     from portal.complaints.survey import notify_finished
 
     notify_finished(complaint)  # the closing notice carries the survey code (issue 21)
@@ -330,6 +338,7 @@ def postpone(complaint: Complaint, actor: User, reason: str,
                 note_public=note_public)
     complaint.status_reason = reason.strip()
     complaint.postpone_reason = kind
+    lapor_sync.note(complaint, SyncKind.TUNDA, actor, status=S.TUNDA, detail=reason.strip())
 
 
 def archive(complaint: Complaint, actor: User, reason: str,
@@ -346,6 +355,7 @@ def archive(complaint: Complaint, actor: User, reason: str,
         changes["duplicate_of"] = [None, duplicate_of.tracking_no]
     _set_status(complaint, S.ARSIP, actor, note=reason.strip(), changes=changes, note_public=note_public)
     complaint.status_reason = reason.strip()
+    lapor_sync.note(complaint, SyncKind.ARSIP, actor, status=S.ARSIP, detail=reason.strip())
 
 
 def reopen(complaint: Complaint, actor: User, note: str | None = None, *, note_public: bool = False) -> None:
@@ -369,6 +379,7 @@ def reopen(complaint: Complaint, actor: User, note: str | None = None, *, note_p
     complaint.forwarded_at = None
     complaint.duplicate_of_id = None
     complaint.status_reason = None
+    lapor_sync.note(complaint, SyncKind.DIBUKA_KEMBALI, actor, status=dst, opd_id=complaint.opd_id, detail=note)
 
 
 def return_to_admin(complaint: Complaint, actor: User, reason: str) -> None:
@@ -387,6 +398,7 @@ def return_to_admin(complaint: Complaint, actor: User, reason: str) -> None:
     complaint.stage_due_date = compute_stage_due_date(complaint)
     record_event(complaint, "returned", actor, from_status=src, to_status=complaint.status,
                  changes={"opd": [old, None]}, note=reason.strip(), public=True)
+    lapor_sync.note(complaint, SyncKind.DIKEMBALIKAN, actor, status=complaint.status, detail=reason.strip())
 
 
 def deadline_state(due: dt.date | None, today: dt.date, *, done: bool = False,
@@ -485,3 +497,5 @@ def undo(complaint: Complaint, actor: User, before: dict[str, Any], *, note: str
         changes["opd"] = [old_opd, opd.code if opd else None]
     record_event(complaint, "status", actor, from_status=src, to_status=complaint.status, public=True,
                  changes=changes, note=note)
+    # the undone action's LAPOR! work is void; the state before it is what LAPOR! had (or still lacks)
+    lapor_sync.supersede(complaint, kinds=lapor_sync.STATUS_KINDS)

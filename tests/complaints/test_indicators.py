@@ -207,7 +207,7 @@ def test_csv_cells_cannot_become_formulas(make):
 
 
 def test_import_reads_rating_solusi(make, tmp_path):
-    from portal.complaints.importing.importer import import_file
+    from portal.complaints.importing.runs import import_file
     from tests.complaints.importing.conftest import HEADER, row, write_csv
 
     header = [*HEADER, "Rating Solusi"]

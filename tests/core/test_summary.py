@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from portal.complaints import stats, summary
-from portal.complaints.importing import importer
+from portal.complaints.importing import runs
 from portal.complaints.models import Complaint, Status
 from portal.extensions import db
 from tests.complaints.importing.conftest import SAMPLE, row, write_csv
@@ -49,14 +49,14 @@ def test_summary_follows_every_kind_of_write(app, make, tmp_path):
     db.session.commit()
     _consistent()
 
-    result = importer.import_file(SAMPLE)  # the importer's COPY / executemany and its UPDATEs
+    result = runs.import_file(SAMPLE)  # the importer's COPY / executemany and its UPDATEs
     assert result.ok, result.errors
     db.session.commit()
     _consistent()
     changed = write_csv(tmp_path / "again.csv", [row(ID_Laporan="5100231", Status="Arsip",
                                                      Instansi_Tujuan="DINKES"),
                                                  row(ID_Laporan="7000009", Instansi_Tujuan="DPUPR")])
-    result = importer.import_file(changed)
+    result = runs.import_file(changed)
     assert result.ok, result.errors
     db.session.commit()
     _consistent()
@@ -109,7 +109,7 @@ def test_the_dashboards_one_pass_equals_the_separate_readers(app, make):
     make.complaint(opd=dinkes, status="selesai", submitted_at=at, is_confidential=True, channel="sms")
     make.complaint(status="belum_terverifikasi", submitted_at=at - dt.timedelta(days=60))
     db.session.commit()
-    importer.import_file(SAMPLE)
+    runs.import_file(SAMPLE)
     db.session.commit()
     for start, end in ((None, None), (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
                        (dt.date(2025, 3, 2), dt.date(2025, 3, 2))):

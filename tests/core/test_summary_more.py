@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from portal.complaints import public_stats, summary, summary_more
-from portal.complaints.importing import importer
+from portal.complaints.importing import runs
 from portal.complaints.models import Complaint, Reporter, Status
 from portal.extensions import db
 from tests.complaints.importing.conftest import SAMPLE
@@ -89,7 +89,7 @@ def test_breakdown_and_durations_follow_every_kind_of_write(app, make):
     _consistent()
     _readers_agree()
 
-    result = importer.import_file(SAMPLE)  # the importer's bulk writes
+    result = runs.import_file(SAMPLE)  # the importer's bulk writes
     assert result.ok, result.errors
     db.session.commit()
     _consistent()

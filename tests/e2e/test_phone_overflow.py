@@ -57,8 +57,8 @@ def _pages(ids: dict) -> dict[str, list[str]]:
                                                      "/foto", "/laporan", "/ubah")]
     return {
         "public": ["/", "/laporan", f"/lacak/{ids['tracking']}", f"/opd/{ids['opd']}", "/data", "/rakor"],
-        "kominfo": ["/admin/", f"/admin/laporan/{ids['tracking']}", "/admin/impor", "/admin/pengaturan",
-                    "/admin/pengaturan/opd", "/admin/kotak-keluar", "/rapat/", "/rapat/baru", *meeting,
+        "kominfo": ["/admin/", f"/admin/laporan/{ids['tracking']}", "/admin/impor", "/admin/belum-lapor",
+                    "/admin/pengaturan", "/admin/pengaturan/opd", "/admin/kotak-keluar", "/rapat/", "/rapat/baru", *meeting,
                     "/rapat/tindak-lanjut", "/rapat/ruang-baca", "/rapat/indikator", "/rapat/laporan-berkala"],
         "opd": ["/admin/opd", f"/admin/opd/laporan/{ids['tracking']}", "/rapat/", f"/rapat/{m}",
                 "/rapat/tindak-lanjut"],

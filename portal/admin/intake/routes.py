@@ -18,10 +18,12 @@ from flask_login import current_user
 from portal.admin import bp
 from portal.admin.intake.forms import ActionForm, StaffEntryForm, UploadForm
 from portal.complaints import entry, survey
-from portal.complaints.importing import importer
+from portal.complaints.importing import reading, runs
+from portal.complaints.importing.writing import SIDES
 from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Gender, ImportBatch
 from portal.core import csvsafe, jobs
 from portal.core.auth import get_complaint_or_404, get_or_404, role_required
+from portal.core.db import utcnow
 from portal.core.mail import queue_email
 from portal.core.models import Job
 from portal.core.render import htmx_redirect, render
@@ -30,7 +32,7 @@ from portal.extensions import db
 from portal.people.models import Role, User
 
 HISTORY_SIZE = 50
-BUSY = importer.BUSY
+BUSY = runs.BUSY
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:
@@ -47,7 +49,7 @@ def intake_index():
 
 
 def _index(form: UploadForm, status: int = 200) -> Response:
-    importer.sweep_stale_batches()
+    runs.sweep_stale_batches()
     history = db.session.execute(
         sa.select(ImportBatch, User.name, User.email).outerjoin(User, ImportBatch.user_id == User.id)
         .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(HISTORY_SIZE)
@@ -67,10 +69,10 @@ def intake_upload():
     if not form.validate_on_submit():
         return _index(form, status=422)
     upload = form.file.data
-    importer.remove_stale_uploads()
-    token, sha, size = importer.store_upload(upload.stream)
+    runs.remove_stale_uploads()
+    token, sha, size = runs.store_upload(upload.stream)
     if size == 0:
-        importer.discard_upload(token)
+        runs.discard_upload(token)
         form.file.errors = [_("File kosong.")]
         return _index(form, status=422)
     name = (upload.filename or "ekspor").replace("/", "_").replace("\\", "_")[-255:]
@@ -78,7 +80,7 @@ def intake_upload():
     db.session.add(batch)
     db.session.commit()
     batch_id = batch.id
-    job = jobs.enqueue("import-preview", "portal.complaints.importing.importer.preview_job", batch_id,
+    job = jobs.enqueue("import-preview", "portal.complaints.importing.runs.preview_job", batch_id,
                        user_id=current_user.id)
     batch = db.session.get(ImportBatch, batch_id)
     batch.job_id = job.id
@@ -90,7 +92,7 @@ def _job_state(batch: ImportBatch) -> dict:
     """Progress of the batch's job: percent, rows seen, failed."""
     job = db.session.get(Job, batch.job_id) if batch.job_id else None
     percent, rows = 0, 0
-    live = importer.LIVE_PROGRESS.get(batch.job_id or "")
+    live = runs.LIVE_PROGRESS.get(batch.job_id or "")
     if live:
         done, total, rows = live
         percent = int(done * 100 / total) if total else 0
@@ -105,16 +107,16 @@ def _job_state(batch: ImportBatch) -> dict:
 def intake_batch(batch_id: int):
     """One upload: progress, preview with confirmation, or the outcome."""
     batch = _batch_or_404(batch_id)
-    if batch.status in BUSY and importer.sweep_stale_batches():
+    if batch.status in BUSY and runs.sweep_stale_batches():
         db.session.refresh(batch)
     ctx: dict = {"batch": batch, "form": ActionForm(), "state": _job_state(batch)}
     if batch.status == "preview" and batch.stored_name:
         try:
-            ctx["peek"] = importer.peek(importer.stored_path(batch.stored_name))
-        except (OSError, importer.FileError, ValueError):
+            ctx["peek"] = reading.peek(runs.stored_path(batch.stored_name))
+        except (OSError, reading.FileError, ValueError):
             ctx["peek"] = None
     if batch.status in ("preview", "invalid", "checking"):
-        ctx["earlier"] = importer.previous_import(batch.sha256, exclude_id=batch.id)
+        ctx["earlier"] = runs.previous_import(batch.sha256, exclude_id=batch.id)
     return render("admin/intake/batch.html", **ctx)
 
 
@@ -123,7 +125,7 @@ def intake_batch(batch_id: int):
 def intake_status(batch_id: int):
     """The progress fragment htmx polls; when the job is over, the page reloads."""
     batch = _batch_or_404(batch_id)
-    if batch.status in BUSY and importer.sweep_stale_batches():
+    if batch.status in BUSY and runs.sweep_stale_batches():
         db.session.refresh(batch)
     state = _job_state(batch)
     if batch.status not in BUSY or state["failed"]:
@@ -142,7 +144,7 @@ def intake_confirm(batch_id: int):
     if batch.status in ("pending", "running", "done"):
         flash(_("Impor ini sudah dikonfirmasi; hanya satu impor yang dijalankan."), "warning")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
-    if batch.status != "preview" or not batch.stored_name or not importer.stored_path(batch.stored_name).exists():
+    if batch.status != "preview" or not batch.stored_name or not runs.stored_path(batch.stored_name).exists():
         flash(_("Pratinjau ini tidak dapat dikonfirmasi lagi; unggah file kembali."), "error")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
     if batch.new_categories and request.form.get("buat_kategori") != "1":
@@ -150,15 +152,34 @@ def intake_confirm(batch_id: int):
         flash(_("Centang persetujuan pembuatan %(n)s kategori baru sebelum mengimpor, atau perbaiki "
                 "kategori di file.", n=len(batch.new_categories)), "error")
         return htmx_redirect("admin.intake_batch", batch_id=batch.id)
-    refused = importer.claim_for_import(batch)
+    if batch.conflicts:
+        batch.resolutions = _conflict_choices(batch)
+        db.session.commit()
+    refused = runs.claim_for_import(batch)
     if refused:
         flash(refused, "warning")
         return htmx_redirect("admin.intake_batch", batch_id=batch_id)
-    job = jobs.enqueue("import", "portal.complaints.importing.importer.import_job", batch.id, user_id=current_user.id)
+    job = jobs.enqueue("import", "portal.complaints.importing.runs.import_job", batch.id, user_id=current_user.id)
     batch = db.session.get(ImportBatch, batch_id)
     batch.job_id = job.id
     db.session.commit()
     return htmx_redirect("admin.intake_batch", batch_id=batch_id)
+
+
+def _conflict_choices(batch: ImportBatch) -> dict:
+    """Staff's side per conflicting row (``semua`` for all, else ``pilihan-<ID Laporan>``), with who and when.
+
+    A row without a valid choice keeps the portal's values (the importer's default).
+    """
+    every = request.form.get("semua")
+    at = utcnow().isoformat()
+    out = {}
+    for row in batch.conflicts:
+        side = every if every in SIDES else request.form.get(f"pilihan-{row['id']}")
+        if side in SIDES:
+            out[row["id"]] = {"side": side, "by": current_user.id, "name": current_user.name or current_user.email,
+                              "at": at}
+    return out
 
 
 @bp.post("/impor/<int:batch_id>/batal")
@@ -168,7 +189,7 @@ def intake_cancel(batch_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     if batch.status == "preview":
-        importer.discard_upload(batch.stored_name)
+        runs.discard_upload(batch.stored_name)
         batch.stored_name = None
         batch.status = "cancelled"
         db.session.commit()

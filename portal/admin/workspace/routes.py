@@ -37,6 +37,7 @@ from portal.admin.workspace.forms import (
     BulkForm,
 )
 from portal.admin.workspace.privacy import reporter_view
+from portal.complaints import lapor_sync
 from portal.complaints import operations as ops
 from portal.complaints.models import (
     Attachment,
@@ -72,6 +73,10 @@ EVENT_LABELS = {
     "overdue": _l("Melewati tenggat"), "updated": _l("Diperbarui"),
     "reporter_reply": _l("Tanggapan pelapor diterima"),
     "forwarded": _l("Diteruskan ke instansi lain"),
+    "lapor_conflict": _l("Beda dengan SP4N-LAPOR! diputuskan saat impor"),
+    "lapor_merged": _l("Digabung dengan baris SP4N-LAPOR!"),
+    "lapor_linked": _l("Nomor SP4N-LAPOR! dicatat"),
+    "lapor_synced": _l("Ditandai sudah di SP4N-LAPOR!"),
 }
 
 
@@ -293,6 +298,7 @@ def _complaint_page(c: Complaint, *, status: int = 200, revealed: bool = False, 
         "opd_choices": queries.opd_choices() if can_act() else [],
         "category_choices": queries.category_choices() if can_act() else [],
         "back": back, "attachment_url": attachment_url, "actions": ACTIONS,
+        "lapor": lapor_sync.panel(c) if can_act() else None,
     }
     return render("admin/workspace/complaint.html", partial="admin/workspace/_reporter.html" if revealed else None,
                   status=status, **ctx)

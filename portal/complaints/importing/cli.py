@@ -16,34 +16,50 @@ from flask.cli import AppGroup
 @click.option("--create-categories/--no-create-categories", default=True, show_default=True,
               help="Create the file's categories that do not exist yet (listed in the output); with "
                    "--no-create-categories rows with such a category are errors.")
-def import_lapor(file: Path, dry_run: bool, create_categories: bool) -> None:
+@click.option("--take-lapor", is_flag=True,
+              help="Where LAPOR! disagrees with the portal's own later work on status or OPD (a conflict), "
+                   "apply LAPOR!'s values; by default the portal's are kept. Conflicts are listed either way.")
+def import_lapor(file: Path, dry_run: bool, create_categories: bool, take_lapor: bool) -> None:
     """Import a SP4N-LAPOR! export (CSV or XLSX).
 
     Prints the created/updated/unchanged counts and every category the file adds. When any row is
     invalid nothing is written, every row error is printed with its row number (the header is row 1)
-    and ID Laporan, and the command exits with status 1.
+    and ID Laporan, and the command exits with status 1. Conflicts with the portal's own work (see
+    --take-lapor) are listed with the side applied; each is recorded as an event of the complaint.
     """
-    from portal.complaints.importing import importer
+    from portal.complaints.importing import runs
+    from portal.complaints.importing.writing import KEEP_PORTAL, TAKE_LAPOR
     from portal.complaints.models import ImportBatch
     from portal.extensions import db
 
-    sha = importer.sha256_file(file)
-    earlier = importer.previous_import(sha)
+    side = TAKE_LAPOR if take_lapor else KEEP_PORTAL
+    sha = runs.sha256_file(file)
+    earlier = runs.previous_import(sha)
     if earlier is not None:
         click.echo(f"note: the same file (sha256 {sha[:12]}…) was imported before, batch #{earlier.id} "
                    f"on {earlier.created_at:%Y-%m-%d %H:%M} UTC")
     if dry_run:
-        result = importer.import_file(file, dry_run=True)
+        result = runs.import_file(file, dry_run=True, default_side=side)
     else:
         batch = ImportBatch(filename=file.name[:255], sha256=sha, status="pending", user_id=None)
         db.session.add(batch)
         db.session.commit()
-        result = importer.run_import(file, batch, create_categories=create_categories)
+        result = runs.run_import(file, batch, create_categories=create_categories, default_side=side)
     prefix = "dry run (nothing written): would have " if dry_run else ""
     summary = (f"{prefix}created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
                f" ({result.rows} rows, {result.seconds:.1f} s)")
     if result.ok:
         click.echo(summary)
+        if result.conflicts:
+            applied = "LAPOR!'s values" if take_lapor else "the portal's values"
+            verb = "would apply" if dry_run else "applied"
+            click.echo(f"conflicts with the portal's own changes ({len(result.conflicts)}; {verb} {applied}, "
+                       f"--take-lapor to change):")
+            for c in result.conflicts:
+                what = "; ".join(f"{k}: portal {v[0]} / LAPOR! {v[1]}" for k, v in c["fields"].items())
+                click.echo(f"  ID Laporan {c['id']} ({c['complaint']}): {what}")
+        if result.synced:
+            click.echo(f"'Belum di LAPOR!' items now shown by LAPOR!: {result.synced}")
         if result.new_categories:
             verb = "would create" if dry_run else "created"
             click.echo(f"new categories ({verb} {len(result.new_categories)}):")

@@ -177,11 +177,29 @@ def source_digest(start: dt.date, end: dt.date) -> dict[str, Any]:
     return {"rows": int(row[0]), "versions": int(row[1]), "last_update": last, "ids": int(row[3])}
 
 
+def staff_entries(start: dt.date, end: dt.date) -> dict[str, int]:
+    """Complaints staff entered in the portal (``PRV-``: walk-in, phone, letter …) in the period, and those
+    of them with no SP4N-LAPOR! number recorded yet ("belum tercatat di SP4N-LAPOR!").
+
+    Both are already inside the recap (which counts every complaint of the period); they are shown
+    beside it, never subtracted, so the recap stays equal to the dashboard's and the API's.
+    """
+    from portal.complaints.lapor_sync import LaporLink
+
+    c = Complaint
+    linked = sa.exists().where(LaporLink.complaint_id == c.id)
+    n, missing = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((~linked, 1), else_=0)), 0))
+        .where(*_in_period(start, end), c.source == "staff")).one()
+    return {"dicatat_petugas": int(n), "belum_tercatat_lapor": int(missing)}
+
+
 def monthly_summary(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """One month (or a part of one): received plus the recap."""
+    """One month (or a part of one): received plus the recap, and the staff entries not yet in LAPOR!."""
     r = stats.recap(start, end)
     received = sum(r[k] for k in stats.STATUS_KEYS)
-    return {"start": _iso(start), "end": _iso(end), "received": received, **r}
+    return {"start": _iso(start), "end": _iso(end), "received": received, **r,
+            "belum_tercatat_lapor": staff_entries(start, end)["belum_tercatat_lapor"]}
 
 
 def category_handling(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
@@ -377,6 +395,7 @@ def compile_figures(start: dt.date, end: dt.date, previous: tuple[dt.date, dt.da
         "previous": {"province": prev_province, "key_figures": previous_keys, "per_opd": prev_opd,
                      "ikm": {k: prev_ikm[k] for k in ("n", "ikm", "category")}},
         "comparison": comparison(current_keys, previous_keys),
+        "staff_entries": staff_entries(start, end),
         "source": source_digest(start, end),
     }
 

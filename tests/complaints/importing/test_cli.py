@@ -68,3 +68,35 @@ def test_import_lists_the_categories_it_creates_or_refuses_them(runner, opds):
     assert r.exit_code == 0 and "new categories (created" in r.output
     assert "  Infrastruktur > Penerangan Jalan" in r.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Category)) > 0
+
+
+def _archived_in_the_portal(runner, make, export):
+    from portal.complaints import operations as ops
+
+    path = export([row(Status="Belum Ditindaklanjuti", Instansi_Tujuan="DPUPR")])
+    assert runner.invoke(args=["import-lapor", str(path)]).exit_code == 0
+    c = db.session.scalar(sa.select(Complaint))
+    ops.archive(c, make.user("kominfo"), "Tidak jelas")
+    db.session.commit()
+    return path
+
+
+def test_conflicts_keep_the_portal_by_default_and_are_listed(runner, opds, export, make):
+    path = _archived_in_the_portal(runner, make, export)
+    r = runner.invoke(args=["import-lapor", str(path), "--dry-run"])
+    assert r.exit_code == 0 and "conflicts with the portal's own changes (1; would apply the portal's" in r.output
+    r = runner.invoke(args=["import-lapor", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "ID Laporan 7000001 (7000001): status: portal arsip / LAPOR! belum_ditindaklanjuti" in r.output
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Complaint.status)).value == "arsip"
+    batch = db.session.scalars(sa.select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+    assert batch.conflicts[0]["side"] == "portal"
+
+
+def test_take_lapor_flag_applies_lapor(runner, opds, export, make):
+    path = _archived_in_the_portal(runner, make, export)
+    r = runner.invoke(args=["import-lapor", str(path), "--take-lapor"])
+    assert r.exit_code == 0 and "applied LAPOR!'s values" in r.output
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Complaint.status)).value == "belum_ditindaklanjuti"

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from portal.complaints.importing import importer
+from portal.complaints.importing import runs, writing
+from portal.complaints.importing.normalising import ImportResult
 from portal.complaints.models import (
     Category,
     Channel,
@@ -35,8 +36,8 @@ def get(tracking_no: str) -> Complaint:
     return db.session.scalar(sa.select(Complaint).where(Complaint.tracking_no == tracking_no))
 
 
-def run(path, **kw) -> importer.ImportResult:
-    result = importer.import_file(path, **kw)
+def run(path, **kw) -> ImportResult:
+    result = runs.import_file(path, **kw)
     if result.ok and not kw.get("dry_run"):
         db.session.commit()
     return result
@@ -342,7 +343,7 @@ def test_changed_reimport_updates_and_records_what_changed(opds, tmp_path):
     assert event.changes["rating"] == [None, 4]
     assert event.changes["finished_at"][0] is None
     assert event.changes["followup"][1] == "Jadwal sudah dikirim lewat SMS."
-    assert event.changes["reporter.phone"] == [importer.MASK, importer.MASK]
+    assert event.changes["reporter.phone"] == [writing.MASK, writing.MASK]
     assert "085799999999" not in str(event.changes) and "+6285799999999" not in str(event.changes)
     assert count(Complaint) == 6
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from portal.complaints.importing import importer
+from portal.complaints.importing import runs
 from portal.complaints.models import Complaint, ImportBatch
 from portal.core.models import Job
 from portal.extensions import db
@@ -55,7 +55,7 @@ def test_a_failing_job_marks_its_batch_failed_with_the_reason(client, make, logi
     def boom(*a, **kw):
         raise RuntimeError("disk penuh")
 
-    monkeypatch.setattr(importer, "import_file", boom)
+    monkeypatch.setattr(runs, "import_file", boom)
     upload(client, xlsx_bytes())
     batch = last_batch()
     assert batch.status == "failed" and batch.finished_at is not None
@@ -77,7 +77,7 @@ def test_stale_busy_batches_are_swept(client, make, login_as):
                             ("c", "pending", None), ("d", "running", "j-fresh"))]
     db.session.add_all(rows)
     db.session.commit()
-    assert importer.sweep_stale_batches() == 3
+    assert runs.sweep_stale_batches() == 3
     db.session.expire_all()
     states = {b.filename: b.status for b in db.session.scalars(sa.select(ImportBatch))}
     assert states == {"a.csv": "failed", "b.csv": "failed", "c.csv": "failed", "d.csv": "running"}
@@ -93,8 +93,8 @@ def test_confirming_twice_runs_one_import(client, make, login_as, opds, monkeypa
     upload(client, xlsx_bytes())
     batch = last_batch()
     calls = []
-    real = importer.run_import
-    monkeypatch.setattr(importer, "run_import", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    real = runs.run_import
+    monkeypatch.setattr(runs, "run_import", lambda *a, **kw: calls.append(1) or real(*a, **kw))
     client.post(f"/admin/impor/{batch.id}/konfirmasi")
     resp = client.post(f"/admin/impor/{batch.id}/konfirmasi", follow_redirects=True)
     assert len(calls) == 1
