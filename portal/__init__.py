@@ -22,6 +22,7 @@ MODEL_MODULES = (
     "portal.meetings.evaluation.models",
     "portal.public.standard",
     "portal.complaints.survey",
+    "portal.complaints.escalation",
 )
 
 

@@ -37,6 +37,8 @@ from portal.admin.workspace.forms import (
 )
 from portal.admin.workspace.privacy import reporter_view
 from portal.complaints import operations as ops
+from portal.complaints.entry import entered_at_opd
+from portal.complaints.escalation import STEP_LABELS as ESCALATION_LABELS
 from portal.complaints.forwarding import can_forward
 from portal.complaints.models import (
     Attachment,
@@ -73,6 +75,7 @@ EVENT_LABELS = {
     "overdue": "Melewati tenggat", "updated": "Diperbarui",
     "reporter_reply": "Tanggapan pelapor diterima",
     "forwarded": "Diteruskan ke instansi lain",
+    **{kind: f"Eskalasi: {label.lower()}" for kind, label in ESCALATION_LABELS.items()},
 }
 
 
@@ -148,6 +151,7 @@ def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
         "queue_url": url_for("admin.index", **f.args()),
         "undoable": _undoable(),
         "undo_minutes": UNDO_MINUTES,
+        "entered_opd": entered_at_opd([c.id for c in page.rows]),
     }
 
 
@@ -367,7 +371,7 @@ def _row_response(c: Complaint, *, status: int = 200, panel: bool = False, notic
         "suggestions": _suggested(c) if panel else {}, "queue_url": next_url, "today": today_wib(),
         "opd_choices": queries.opd_choices() if panel else [],
         "category_choices": queries.category_choices() if panel else [],
-        "recount": bool(notice), "tabs": queries.TABS,
+        "recount": bool(notice), "tabs": queries.TABS, "entered_opd": entered_at_opd([c.id]),
     }
     return render("admin/workspace/_queue_row_page.html", partial="admin/workspace/_queue_row.html", status=status,
                   **ctx)
