@@ -93,7 +93,7 @@ def _page(*, leadership: bool):
                   opds=opds, args=args, f=f, stages=escalation.STAGE_LABELS, steps=escalation.STEPS,
                   step_labels=escalation.STEP_LABELS, ladder=escalation.ladder(), today=today,
                   leadership=leadership, endpoint=endpoint, is_opd=current_user.role == Role.OPD,
-                  csv_url=url_for("admin.oversight_csv", **args, **({"langkah": f.step} if f.step else {})))
+                  csv_url=url_for("admin.oversight_csv", **{**args, **({"langkah": f.step} if f.step else {})}))
 
 
 @bp.get("/pengawasan")
