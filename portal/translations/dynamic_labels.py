@@ -22,6 +22,7 @@ N_('Daring')  # portal.meetings.models.MeetingMode
 N_('Data pribadi pelapor dibuka')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Dibatalkan')  # portal.meetings.models.ActionStatus, portal.meetings.models.MeetingStatus
 N_('Dibuka kembali')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
+N_('Dicantumkan untuk pimpinan Diskominfo')  # portal.complaints.escalation.STEP_LABELS
 N_('Didisposisikan')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Didisposisikan ke OPD')  # portal.complaints.redaction._EVENT_LABELS
 N_('Diimpor dari LAPOR!')  # portal.admin.workspace.routes.EVENT_LABELS
@@ -29,6 +30,7 @@ N_('Dikembalikan OPD (bukan kewenangan)')  # portal.admin.workspace.routes.EVENT
 N_('Dikembalikan ke admin (bukan kewenangan)')  # portal.complaints.redaction._EVENT_LABELS
 N_('Diperbarui')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Disetujui')  # portal.meetings.report.models.ReportStatus
+N_('Disposisi ulang')  # portal.complaints.escalation.STAGE_LABELS
 N_('Diterbitkan')  # portal.meetings.report.models.ReportStatus
 N_('Diteruskan')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Diteruskan ke instansi lain')  # portal.admin.workspace.routes.EVENT_LABELS, portal.complaints.redaction._EVENT_LABELS
@@ -36,6 +38,9 @@ N_('Diverifikasi')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Diwakilkan')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
 N_('Draf')  # portal.meetings.models.MinutesStatus, portal.meetings.report.models.ReportStatus
 N_('Email')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel, portal.complaints.models.ReplyChannel
+N_('Eskalasi: dicantumkan untuk pimpinan Diskominfo')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Eskalasi: pemberitahuan ke kepala OPD')  # portal.admin.workspace.routes.EVENT_LABELS
+N_('Eskalasi: pengingat ke pejabat penghubung')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Evaluasi Tahunan')  # portal.meetings.report.models.PeriodicKind
 N_('Final')  # portal.meetings.models.MinutesStatus
 N_('Hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTENDANCE_LABELS
@@ -50,10 +55,13 @@ N_('Media Sosial')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints
 N_('Melewati tenggat')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Menunggu jawaban pelapor')  # portal.complaints.models.PostponeReason
 N_('Pejabat Penghubung')  # portal.meetings.evaluation.models.TeamRole
+N_('Pemberitahuan ke kepala OPD')  # portal.complaints.escalation.STEP_LABELS
 N_('Pembina')  # portal.meetings.evaluation.models.TeamRole
 N_('Penanggung Jawab')  # portal.meetings.evaluation.models.TeamRole
 N_('Pengaduan')  # portal.complaints.models.ComplaintType
 N_('Pengarah')  # portal.meetings.evaluation.models.TeamRole
+N_('Pengingat ke pejabat penghubung')  # portal.complaints.escalation.STEP_LABELS
+N_('Penyelesaian')  # portal.complaints.escalation.STAGE_LABELS
 N_('Permintaan Informasi')  # portal.complaints.models.ComplaintType
 N_('Proses')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Rencana')  # portal.meetings.models.MeetingStatus
@@ -75,6 +83,8 @@ N_('Tidak hadir')  # portal.meetings.models.Rsvp, portal.meetings.services.ATTEN
 N_('Tim Admin')  # portal.meetings.evaluation.models.TeamRole
 N_('Tindak lanjut')  # portal.admin.workspace.routes.EVENT_LABELS
 N_('Tindak lanjut OPD')  # portal.complaints.redaction._EVENT_LABELS
+N_('Tindak lanjut pertama')  # portal.complaints.escalation.STAGE_LABELS
 N_('Tunda')  # portal.complaints.models.STATUS_LABELS, portal.complaints.models.Status
 N_('Undangan terkirim')  # portal.meetings.models.MeetingStatus
+N_('Verifikasi dan penerusan')  # portal.complaints.escalation.STAGE_LABELS
 N_('Website')  # portal.complaints.models.CHANNEL_LABELS, portal.complaints.models.Channel

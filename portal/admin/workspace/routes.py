@@ -38,7 +38,6 @@ from portal.admin.workspace.forms import (
 from portal.admin.workspace.privacy import reporter_view
 from portal.complaints import operations as ops
 from portal.complaints.entry import entered_at_opd
-from portal.complaints.escalation import STEP_LABELS as ESCALATION_LABELS
 from portal.complaints.forwarding import can_forward
 from portal.complaints.models import (
     Attachment,
@@ -75,7 +74,9 @@ EVENT_LABELS = {
     "overdue": "Melewati tenggat", "updated": "Diperbarui",
     "reporter_reply": "Tanggapan pelapor diterima",
     "forwarded": "Diteruskan ke instansi lain",
-    **{kind: f"Eskalasi: {label.lower()}" for kind, label in ESCALATION_LABELS.items()},
+    "escalation_liaison": "Eskalasi: pengingat ke pejabat penghubung",
+    "escalation_head": "Eskalasi: pemberitahuan ke kepala OPD",
+    "escalation_leadership": "Eskalasi: dicantumkan untuk pimpinan Diskominfo",
 }
 
 
