@@ -201,7 +201,8 @@ def escalate(today: dt.date, *, notify: bool = True) -> EscalationResult:
     while True:
         rows = db.session.scalars(
             sa.select(c).where(c.status.in_((S.BELUM_DITINDAKLANJUTI, S.PROSES)), c.opd_id.is_not(None),
-                               c.stage_due_date <= cutoff, c.id > last_id)
+                               c.stage_due_date <= cutoff, c.id > last_id,
+                               ~step_reached_clause(LAST_STEP))  # the whole ladder done: nothing to read
             .options(orm.selectinload(c.reporter), orm.joinedload(c.opd))
             .order_by(c.id).limit(BATCH)
         ).all()
@@ -214,19 +215,24 @@ def escalate(today: dt.date, *, notify: bool = True) -> EscalationResult:
             .join(c, c.id == ComplaintEvent.complaint_id)
             .where(ComplaintEvent.complaint_id.in_(ids), ComplaintEvent.kind.in_(STEP_KINDS),
                    ComplaintEvent.note == due_key)).tuples().all())
+        new_events = []
         for complaint in rows:
             late = age(complaint.stage_due_date, today, cal)
+            due = complaint.stage_due_date.isoformat()
             for step in STEPS:
                 if late < offsets[step.key] or (complaint.id, step.key) in done:
                     continue
-                db.session.add(ComplaintEvent(
-                    complaint=complaint, kind=step.key, actor_id=None, at=now, is_public=False,
-                    note=complaint.stage_due_date.isoformat(),
-                    changes={"step": [None, step.key], "stage_due_date": [None, complaint.stage_due_date.isoformat()],
-                             "working_days_late": [None, late]}))
+                # plain rows, not ORM objects: the complaint is not touched (no version bump for its editors)
+                new_events.append({
+                    "complaint_id": complaint.id, "at": now, "kind": step.key, "actor_id": None,
+                    "from_status": None, "to_status": None, "note": due, "is_public": False,
+                    "note_public": False,
+                    "changes": {"step": [None, step.key], "stage_due_date": [None, due],
+                                "working_days_late": [None, late]}})
                 result.steps[step.key] += 1
                 reached[(step.key, complaint.opd_id)].append((complaint, late))
-        db.session.flush()
+        if new_events:
+            db.session.execute(sa.insert(ComplaintEvent), new_events)
     if notify:
         result.mails = _queue_mail(reached, today)
     return result

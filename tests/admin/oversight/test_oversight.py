@@ -172,3 +172,28 @@ def test_the_queue_and_the_desk_link_to_it(client, login_as, world, rows):
     assert 'href="/admin/pengawasan"' in client.get("/admin/").get_data(as_text=True)
     login_as(world.liaison)
     assert 'href="/admin/pengawasan"' in client.get("/admin/opd").get_data(as_text=True)
+
+
+def test_steps_show_on_the_complaint_pages_as_system_events(client, login_as, world, rows):
+    login_as(world.ombudsman)
+    page = client.get("/admin/laporan/L0000001").get_data(as_text=True)
+    for label in ("Eskalasi: pengingat ke pejabat penghubung", "Eskalasi: pemberitahuan ke kepala OPD",
+                  "Eskalasi: dicantumkan untuk pimpinan Diskominfo"):
+        assert label in page
+    login_as(world.liaison)
+    desk = client.get("/admin/opd/laporan/L0000001").get_data(as_text=True)
+    assert "Eskalasi: pemberitahuan ke kepala OPD" in desk
+
+
+@pytest.mark.parametrize("url", ["/admin/pengawasan", "/admin/pengawasan/pimpinan", "/admin/pengaturan/eskalasi",
+                                 "opd", "/admin/opd/laporan-baru"])
+def test_new_pages_repeat_no_id(client, login_as, world, rows, url):
+    from tests.test_html_conformance import _parse
+
+    if url == "opd":
+        url = f"/admin/pengaturan/opd/{world.dpupr.id}"
+    login_as(world.liaison if url.startswith("/admin/opd/") else world.kominfo)
+    resp = client.get(url)
+    assert resp.status_code == 200
+    parsed = _parse(resp.get_data(as_text=True))
+    assert [i for i, n in parsed.ids.items() if n > 1] == []
