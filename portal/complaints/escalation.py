@@ -198,6 +198,7 @@ def escalate(today: dt.date, *, notify: bool = True) -> EscalationResult:
     #: (step, opd id) -> complaints reaching it today
     reached: dict[tuple[str, int], list[tuple[Complaint, int]]] = defaultdict(list)
     last_id = 0
+    ages: dict[dt.date, int] = {}
     while True:
         rows = db.session.scalars(
             sa.select(c).where(c.status.in_((S.BELUM_DITINDAKLANJUTI, S.PROSES)), c.opd_id.is_not(None),
@@ -217,7 +218,9 @@ def escalate(today: dt.date, *, notify: bool = True) -> EscalationResult:
                    ComplaintEvent.note == due_key)).tuples().all())
         new_events = []
         for complaint in rows:
-            late = age(complaint.stage_due_date, today, cal)
+            if complaint.stage_due_date not in ages:  # many complaints share a deadline
+                ages[complaint.stage_due_date] = age(complaint.stage_due_date, today, cal)
+            late = ages[complaint.stage_due_date]
             due = complaint.stage_due_date.isoformat()
             for step in STEPS:
                 if late < offsets[step.key] or (complaint.id, step.key) in done:

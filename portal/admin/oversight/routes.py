@@ -68,11 +68,17 @@ def _filter(opds: list[OPD], step: str | None = None) -> tuple[escalation.Overdu
     return escalation.OverdueFilter(opd_ids=opd_ids, stage=stage, step=step), args
 
 
-def _rows(complaints: list[Complaint], today, cal) -> list[Row]:
+def _rows(complaints: list[Complaint], today, cal, ages: dict | None = None) -> list[Row]:
+    """Rows to show; ``ages`` memoises the age per deadline (many complaints share one; the CSV reuses it)."""
     steps = escalation.steps_of(complaints)
-    return [Row(c, redactor_for(c, Audience.PUBLIC)(c.title) or _("(tanpa judul)"),
-                escalation.stage_key(c), escalation.age(c.stage_due_date, today, cal), steps.get(c.id))
-            for c in complaints]
+    ages = {} if ages is None else ages
+    out = []
+    for c in complaints:
+        if c.stage_due_date not in ages:
+            ages[c.stage_due_date] = escalation.age(c.stage_due_date, today, cal)
+        out.append(Row(c, redactor_for(c, Audience.PUBLIC)(c.title) or _("(tanpa judul)"),
+                       escalation.stage_key(c), ages[c.stage_due_date], steps.get(c.id)))
+    return out
 
 
 def _query(f: escalation.OverdueFilter, today):
@@ -128,9 +134,10 @@ def oversight_csv():
         buf.write("\ufeff")
         writer.writerow(CSV_HEADER)
         offset = 0
+        ages: dict = {}
         while True:
             batch = list(db.session.scalars(query.limit(CSV_BATCH).offset(offset)))
-            for r in _rows(batch, today, cal):
+            for r in _rows(batch, today, cal, ages):
                 c = r.complaint
                 writer.writerow([c.tracking_no, r.title, c.opd.name if c.opd else "", escalation.STAGE_LABELS[r.stage],
                                  c.stage_due_date.isoformat(), r.age, c.status.label,
