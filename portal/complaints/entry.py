@@ -92,12 +92,12 @@ def entered_at_opd(complaint_ids: list[int]) -> dict[int, str]:
     if not complaint_ids:
         return {}
     rows = db.session.execute(
-        sa.select(ComplaintEvent.complaint_id, ComplaintEvent.changes, User.opd_id)
+        sa.select(ComplaintEvent.complaint_id, ComplaintEvent.changes)
         .join(User, User.id == ComplaintEvent.actor_id)
         .where(ComplaintEvent.complaint_id.in_(complaint_ids), ComplaintEvent.kind == "created",
                User.role == Role.OPD)).all()
     out = {}
-    for cid, changes, _opd_id in rows:
+    for cid, changes in rows:
         code = (changes or {}).get("entered_at_opd", [None, None])[1]
         if code:
             out[cid] = code

@@ -170,9 +170,6 @@ class EscalationResult:
     steps: dict[str, int]
     mails: int = 0
 
-    def summary(self) -> str:
-        return "escalated " + ", ".join(f"{k.removeprefix('escalation_')} {n}" for k, n in self.steps.items())
-
 
 def _cutoff(today: dt.date, offset: int, cal: WorkCalendar) -> dt.date:
     """The latest deadline that is at least ``offset`` working days past (and past at all) by ``today``."""
