@@ -92,7 +92,7 @@ def test_other_roles_use_kominfos_own_entry(world, login_as, role):
 
 
 def test_anonymous_and_an_opd_user_without_an_opd(client, world, login_as, make):
-    for resp in (client.get(URL), client.post(URL, data=FORM)):
+    for resp in (client.get(URL), client.post(URL, data=FORM), client.get(f"{URL}/PRV-2026-000001")):
         assert resp.status_code in (302, 401)
     lone = make.user("opd", opd=None)
     assert login_as(lone).get(URL).status_code == 403
