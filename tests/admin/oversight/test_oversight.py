@@ -197,3 +197,10 @@ def test_new_pages_repeat_no_id(client, login_as, world, rows, url):
     assert resp.status_code == 200
     parsed = _parse(resp.get_data(as_text=True))
     assert [i for i, n in parsed.ids.items() if n > 1] == []
+
+
+def test_leadership_finds_its_list_where_it_lands(client, login_as, world, rows):
+    login_as(world.pimpinan)
+    assert 'href="/admin/pengawasan/pimpinan"' in client.get("/rapat/").get_data(as_text=True)
+    login_as(world.liaison)
+    assert 'href="/admin/pengawasan/pimpinan"' not in client.get("/rapat/").get_data(as_text=True)
