@@ -24,6 +24,7 @@ MODEL_MODULES = (
     "portal.public.standard",
     "portal.complaints.survey",
     "portal.complaints.lapor_sync",
+    "portal.complaints.escalation",
 )
 
 

@@ -199,7 +199,20 @@ def ensure_reference_data() -> tuple[dict[str, OPD], dict[str, Category]]:
     from portal.complaints.forwarding import ensure_defaults
 
     ensure_defaults()  # the instansi complaints out of the province's authority are forwarded to
+    _ensure_heads(opds)
     return opds, cats
+
+
+def _ensure_heads(opds: dict[str, OPD]) -> None:
+    """A head-of-OPD contact for every agency (the escalation ladder's second step writes to it)."""
+    from portal.complaints.escalation import OPDHead
+
+    have = set(db.session.scalars(sa.select(OPDHead.opd_id)))
+    for code, opd in opds.items():
+        if opd.parent_id is None and opd.id not in have:
+            db.session.add(OPDHead(opd_id=opd.id, name=f"Kepala {opd.name}",
+                                   email=f"kepala.{code.lower()}@bantenprov.example.go.id"))
+    db.session.flush()
 
 
 def ensure_users(opds: dict[str, OPD], today: dt.date) -> list[str]:

@@ -19,4 +19,6 @@ from portal.admin.settings import outbox as _outbox  # noqa: E402,F401
 from portal.admin.settings import standard as _standard  # noqa: E402,F401
 from portal.admin.intake import survey as _survey  # noqa: E402,F401
 from portal.admin.lapor import routes as _lapor  # noqa: E402,F401
+from portal.admin.oversight import routes as _oversight  # noqa: E402,F401
+from portal.admin.desk import entry as _desk_entry  # noqa: E402,F401
 # isort: on

@@ -27,10 +27,15 @@ class DailyResult:
     overdue_marked: int = 0
     digests: int = 0
     reminders: int = 0
+    #: escalation ladder steps recorded per step kind, and its mail (portal/complaints/escalation.py)
+    escalated: dict[str, int] = field(default_factory=dict)
+    escalation_mails: int = 0
 
     def summary(self) -> str:
         return (f"closed {len(self.finished)} (10-working-day rule), marked {self.overdue_marked} overdue, "
-                f"queued {self.digests} digests and {self.reminders} reminders")
+                f"queued {self.digests} digests and {self.reminders} reminders; escalated "
+                + ", ".join(f"{k.removeprefix('escalation_')} {n}" for k, n in self.escalated.items())
+                + f" ({self.escalation_mails} notices)")
 
 
 def silence_cutoff(today: dt.date, days: int = ops.CLOSE_AFTER_SILENCE_DAYS) -> dt.date:
@@ -99,6 +104,10 @@ def run_daily(today: dt.date | None = None, *, notify: bool = True) -> DailyResu
     result = DailyResult()
     result.finished = close_silent(today)
     result.overdue_marked = mark_overdue(today)
+    from portal.complaints import escalation
+
+    escalated = escalation.escalate(today, notify=notify)
+    result.escalated, result.escalation_mails = escalated.steps, escalated.mails
     if notify:
         result.digests = queue_digests(today)
         result.reminders = queue_reminders(today)

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 
 from portal.complaints import lapor_sync
 from portal.complaints.lapor_sync import SyncKind
-from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Reporter, Status
+from portal.complaints.models import Category, Channel, Complaint, ComplaintEvent, ComplaintType, Reporter, Status
 from portal.complaints.operations import default_norm, record_event, refresh_due_date
 from portal.complaints.tracking import Source, new_tracking_no
 from portal.core.db import utcnow
 from portal.extensions import db
-from portal.people.models import User
+from portal.people.models import OPD, Role, User
 
 #: the channels a desk receives complaints through
 STAFF_CHANNELS = (Channel.TATAP_MUKA, Channel.TELEPON, Channel.SURAT, Channel.EMAIL, Channel.SMS)
@@ -36,6 +36,9 @@ class NewComplaint:
     is_confidential: bool = False
     #: name, nik, phone, email, gender, has_disability (already normalised)
     reporter: dict[str, Any] | None = None
+    #: received at this OPD's own counter and entered by its liaison (seed 004 §C.4b); it still goes
+    #: to Kominfo's verification queue (no OPD assigned), the event records where it came in
+    entered_at_opd: OPD | None = None
 
 
 def create(data: NewComplaint, actor: User) -> Complaint:
@@ -56,6 +59,8 @@ def create(data: NewComplaint, actor: User) -> Complaint:
                 raise
             if data.category is not None:
                 data.category = db.session.get(Category, data.category.id)
+            if data.entered_at_opd is not None:
+                data.entered_at_opd = db.session.get(OPD, data.entered_at_opd.id)
             continue
         return complaint
     raise RuntimeError("unreachable")
@@ -75,10 +80,30 @@ def _build(data: NewComplaint, number: str, actor: User | None) -> Complaint:
         complaint.reporter = Reporter(**rep)
     db.session.add(complaint)
     refresh_due_date(complaint)
-    record_event(complaint, "created", actor, public=True, to_status=Status.BELUM_TERVERIFIKASI,
-                 changes={"channel": [None, data.channel.value]})
+    changes: dict[str, list[Any]] = {"channel": [None, data.channel.value]}
+    if data.entered_at_opd is not None:
+        changes["entered_at_opd"] = [None, data.entered_at_opd.code]
+    record_event(complaint, "created", actor, public=True, to_status=Status.BELUM_TERVERIFIKASI, changes=changes)
     lapor_sync.note(complaint, SyncKind.LAPORAN_BARU, actor, at=now)
     return complaint
+
+
+def entered_at_opd(complaint_ids: list[int]) -> dict[int, str]:
+    """``{complaint id: OPD code}`` of the complaints among ``complaint_ids`` that an OPD liaison entered
+    at its own counter (the queue's marker)."""
+    if not complaint_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ComplaintEvent.complaint_id, ComplaintEvent.changes)
+        .join(User, User.id == ComplaintEvent.actor_id)
+        .where(ComplaintEvent.complaint_id.in_(complaint_ids), ComplaintEvent.kind == "created",
+               User.role == Role.OPD)).all()
+    out = {}
+    for cid, changes in rows:
+        code = (changes or {}).get("entered_at_opd", [None, None])[1]
+        if code:
+            out[cid] = code
+    return out
 
 
 def tracking_url(tracking_no: str) -> str:

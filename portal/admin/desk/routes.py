@@ -45,7 +45,8 @@ OVERVIEW_SIZE = 12
 PAGE_SIZE = 40
 #: non-public event kinds an OPD may still see on its complaint's timeline; "reveal" never
 OPD_EVENT_KINDS = frozenset({"created", "imported", "verified", "dispatched", "followup", "status",
-                             "returned", "reopened"})
+                             "returned", "reopened", "escalation_liaison", "escalation_head",
+                             "escalation_leadership"})
 HIDDEN_EVENT_KINDS = frozenset({"reveal"})
 _STATE_ORDER = {"overdue": 0, "at_risk": 1, "on_time": 2, "paused": 3, "none": 3, "met": 4, "missed": 4}
 
@@ -60,6 +61,9 @@ def _event_label(kind: str) -> str:
         "status": _("Status diubah"),
         "returned": _("Dikembalikan: bukan kewenangan"),
         "reopened": _("Dibuka kembali"),
+        "escalation_liaison": _("Eskalasi: pengingat ke pejabat penghubung"),
+        "escalation_head": _("Eskalasi: pemberitahuan ke kepala OPD"),
+        "escalation_leadership": _("Eskalasi: dicantumkan untuk pimpinan Diskominfo"),
     }.get(kind, _("Perubahan"))
 
 

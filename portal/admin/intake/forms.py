@@ -10,8 +10,10 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.complaints.contact import ContactError, normalise_nik, normalise_phone
-from portal.complaints.entry import STAFF_CHANNELS
-from portal.complaints.models import ComplaintType
+from portal.complaints.entry import STAFF_CHANNELS, NewComplaint
+from portal.complaints.models import Category, Channel, ComplaintType, Gender
+from portal.core.timeutil import today_wib, wib_to_utc
+from portal.people.models import OPD
 
 
 class UploadForm(FlaskForm):
@@ -81,3 +83,22 @@ class StaffEntryForm(FlaskForm):
     def validate_send_receipt(self, field):
         if field.data and not self.email.data:
             raise ValidationError(_l("Isi email pelapor untuk mengirim tanda terima."))
+
+    def validate_submitted_at(self, field):
+        if field.data and field.data.date() > today_wib():
+            raise ValidationError(_l("Tanggal diterima tidak boleh di masa depan."))
+
+    def to_new_complaint(self, category: Category | None = None, *, opd: OPD | None = None) -> NewComplaint:
+        """What :func:`portal.complaints.entry.create` takes, from the validated form (Kominfo's intake and
+        the OPD desk's counter entry, which passes its ``opd``)."""
+        return NewComplaint(
+            channel=Channel(self.channel.data), type=ComplaintType(self.type.data), text=self.text.data,
+            title=(self.title.data or "").strip() or None, category=category,
+            location=(self.location.data or "").strip() or None,
+            submitted_at=wib_to_utc(self.submitted_at.data) if self.submitted_at.data else None,
+            is_anonymous=self.is_anonymous.data, is_confidential=self.is_confidential.data,
+            reporter={"name": (self.name.data or "").strip() or None, "nik": self.nik.data, "phone": self.phone.data,
+                      "email": self.email.data, "gender": Gender(self.gender.data) if self.gender.data else None,
+                      "has_disability": bool(self.has_disability.data)},
+            entered_at_opd=opd,
+        )

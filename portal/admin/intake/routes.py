@@ -20,14 +20,14 @@ from portal.admin.intake.forms import ActionForm, StaffEntryForm, UploadForm
 from portal.complaints import entry, survey
 from portal.complaints.importing import reading, runs
 from portal.complaints.importing.writing import SIDES
-from portal.complaints.models import Category, Channel, Complaint, ComplaintType, Gender, ImportBatch
+from portal.complaints.models import Category, Complaint, ImportBatch
 from portal.core import csvsafe, jobs
 from portal.core.auth import get_complaint_or_404, get_or_404, role_required
 from portal.core.db import utcnow
 from portal.core.mail import queue_email
 from portal.core.models import Job
 from portal.core.render import htmx_redirect, render
-from portal.core.timeutil import WIB, today_wib, wib_to_utc
+from portal.core.timeutil import WIB
 from portal.extensions import db
 from portal.people.models import Role, User
 
@@ -234,20 +234,7 @@ def intake_new():
         form.submitted_at.data = utcnow().astimezone(WIB).replace(tzinfo=None, second=0, microsecond=0)
     if not form.validate_on_submit():
         return render("admin/intake/new.html", form=form, status=422 if request.method == "POST" else 200)
-    submitted = wib_to_utc(form.submitted_at.data) if form.submitted_at.data else None
-    if form.submitted_at.data and form.submitted_at.data.date() > today_wib():
-        form.submitted_at.errors = [_("Tanggal diterima tidak boleh di masa depan.")]
-        return render("admin/intake/new.html", form=form, status=422)
-    data = entry.NewComplaint(
-        channel=Channel(form.channel.data), type=ComplaintType(form.type.data), text=form.text.data,
-        title=(form.title.data or "").strip() or None,
-        category=db.session.get(Category, form.category.data) if form.category.data else None,
-        location=(form.location.data or "").strip() or None, submitted_at=submitted,
-        is_anonymous=form.is_anonymous.data, is_confidential=form.is_confidential.data,
-        reporter={"name": (form.name.data or "").strip() or None, "nik": form.nik.data, "phone": form.phone.data,
-                  "email": form.email.data, "gender": Gender(form.gender.data) if form.gender.data else None,
-                  "has_disability": bool(form.has_disability.data)},
-    )
+    data = form.to_new_complaint(db.session.get(Category, form.category.data) if form.category.data else None)
     complaint = entry.create(data, current_user)
     if form.send_receipt.data and complaint.reporter and complaint.reporter.email:
         _queue_receipt(complaint)

@@ -138,7 +138,10 @@ def people_opd(opd_id: int):
     return _opd_page(opd, form=form, status=status)
 
 
-def _opd_page(opd: OPD, form: OPDForm | None = None, handover: HandoverForm | None = None, status: int = 200):
+def _opd_page(opd: OPD, form: OPDForm | None = None, handover: HandoverForm | None = None, status: int = 200,
+              head=None):
+    from portal.admin.settings.escalation import head_form
+
     if form is None:
         form = OPDForm(obj=opd)
         form.aliases.data = ", ".join(opd.aliases or [])
@@ -153,7 +156,7 @@ def _opd_page(opd: OPD, form: OPDForm | None = None, handover: HandoverForm | No
     open_count = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)
                                    .where(Complaint.opd_id == opd.id, Complaint.status.in_(Status.OPEN)))
     return render("admin/settings/opd.html", opd=opd, form=form, handover=handover, roster=roster,
-                  open_count=open_count, status=status)
+                  open_count=open_count, status=status, head_form=head or head_form(opd))
 
 
 def _liaison_candidates(opd: OPD) -> list[tuple[str, str]]:
@@ -411,4 +414,5 @@ def people_holiday_delete(holiday_id: int):
     return redirect(url_for("admin.people_holidays"), code=303)
 
 
+from portal.admin.settings import escalation as _escalation  # noqa: E402,F401 - the escalation settings
 from portal.admin.settings import instansi as _instansi  # noqa: E402,F401 - registers the instansi page

@@ -39,6 +39,7 @@ from portal.admin.workspace.forms import (
 from portal.admin.workspace.privacy import reporter_view
 from portal.complaints import lapor_sync
 from portal.complaints import operations as ops
+from portal.complaints.entry import entered_at_opd
 from portal.complaints.models import (
     Attachment,
     BulkChange,
@@ -77,6 +78,9 @@ EVENT_LABELS = {
     "lapor_merged": _l("Digabung dengan baris SP4N-LAPOR!"),
     "lapor_linked": _l("Nomor SP4N-LAPOR! dicatat"),
     "lapor_synced": _l("Ditandai sudah di SP4N-LAPOR!"),
+    "escalation_liaison": _l("Eskalasi: pengingat ke pejabat penghubung"),
+    "escalation_head": _l("Eskalasi: pemberitahuan ke kepala OPD"),
+    "escalation_leadership": _l("Eskalasi: dicantumkan untuk pimpinan Diskominfo"),
 }
 
 
@@ -152,6 +156,7 @@ def _queue_context(f: queries.QueueFilter) -> dict[str, Any]:
         "queue_url": url_for("admin.index", **f.args()),
         "undoable": _undoable(),
         "undo_minutes": UNDO_MINUTES,
+        "entered_opd": entered_at_opd([c.id for c in page.rows]),
     }
 
 
@@ -234,7 +239,7 @@ def _row_response(c: Complaint, *, status: int = 200, panel: bool = False, notic
         "suggestions": _suggested(c) if panel else {}, "queue_url": next_url, "today": today_wib(),
         "opd_choices": queries.opd_choices() if panel else [],
         "category_choices": queries.category_choices() if panel else [],
-        "recount": bool(notice), "tabs": queries.TABS,
+        "recount": bool(notice), "tabs": queries.TABS, "entered_opd": entered_at_opd([c.id]),
     }
     return render("admin/workspace/_queue_row_page.html", partial="admin/workspace/_queue_row.html", status=status,
                   **ctx)

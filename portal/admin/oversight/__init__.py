@@ -1,0 +1,1 @@
+"""Oversight: complaints past their stage deadline (Ombudsman, leadership, Kominfo)."""
