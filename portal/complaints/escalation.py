@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import orm
 
 from portal.complaints.models import Complaint, ComplaintEvent, Status
@@ -68,13 +70,13 @@ class Step:
     key: str  #: the event kind
     setting: str  #: the Setting key holding its offset
     default: int  #: working days past the deadline
-    label: str  #: Indonesian label (translated where shown)
+    label: LazyString  #: Indonesian msgid, translated when shown
 
 
 STEPS = (
-    Step("escalation_liaison", "ESCALATION_LIAISON_DAYS", 0, "Pengingat ke pejabat penghubung"),
-    Step("escalation_head", "ESCALATION_HEAD_DAYS", 2, "Pemberitahuan ke kepala OPD"),
-    Step("escalation_leadership", "ESCALATION_LEADERSHIP_DAYS", 5, "Dicantumkan untuk pimpinan Diskominfo"),
+    Step("escalation_liaison", "ESCALATION_LIAISON_DAYS", 0, _l("Pengingat ke pejabat penghubung")),
+    Step("escalation_head", "ESCALATION_HEAD_DAYS", 2, _l("Pemberitahuan ke kepala OPD")),
+    Step("escalation_leadership", "ESCALATION_LEADERSHIP_DAYS", 5, _l("Dicantumkan untuk pimpinan Diskominfo")),
 )
 STEP_KINDS = tuple(s.key for s in STEPS)
 STEP_LABELS = {s.key: s.label for s in STEPS}
@@ -263,10 +265,10 @@ def _queue_mail(reached: dict[tuple[str, int], list[tuple[Complaint, int]]], tod
 # --- the oversight list --------------------------------------------------------------------------
 
 STAGE_LABELS = {
-    "verifikasi": "Verifikasi dan penerusan",
-    "disposisi_ulang": "Disposisi ulang",
-    "tindak_lanjut": "Tindak lanjut pertama",
-    "penyelesaian": "Penyelesaian",
+    "verifikasi": _l("Verifikasi dan penerusan"),
+    "disposisi_ulang": _l("Disposisi ulang"),
+    "tindak_lanjut": _l("Tindak lanjut pertama"),
+    "penyelesaian": _l("Penyelesaian"),
 }
 
 
