@@ -15,6 +15,7 @@ from portal.complaints.importing.reading import cell_text
 from portal.complaints.importing.vocabulary import LABELS, MAX_LENGTHS, STATUS_VALUES, YES_NO, header_key, lookup
 from portal.complaints.models import DEFAULT_NORM, NORMS, Category, ComplaintType, inherited_norm
 from portal.complaints.tracking import STAFF_PREFIX
+from portal.core.workdays import WorkCalendar
 from portal.people.models import OPD
 
 #: errors kept for the report; beyond this they are only counted
@@ -66,6 +67,20 @@ class ImportResult:
 class Normaliser:
     """The row-level half of an :class:`~portal.complaints.importing.writing.Importer`: reference data,
     categories, due dates and the checks of each row (``self.index``, ``self.result`` … are set by it)."""
+
+    # set by the Importer (its ``__init__`` and ``run``)
+    session: Any
+    result: ImportResult
+    index: dict[str, int]
+    date_keys: list[str]
+    coded_keys: list[tuple[str, Any, str]]
+    yes_no_keys: list[tuple[str, str]]
+    create_categories: bool
+    _seen: dict[str, int]
+    _calendar: WorkCalendar
+    _due_cache: dict[tuple[dt.date, int], dt.date]
+    _fake_ids: int
+    _clean_paths: dict[str, str]
 
     # reference data ------------------------------------------------------------------------
     def _load_reference(self) -> None:

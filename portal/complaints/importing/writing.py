@@ -105,7 +105,7 @@ class Importer(Normaliser):
                     if k in self.index]
                 self.yes_no_keys = [(k, LABELS[k]) for k in ("is_anonymous", "is_confidential", "has_disability")
                                     if k in self.index]
-                self._clean_paths: dict[str, str] = {}
+                self._clean_paths = {}
                 self._load_reference()
                 batch: list[dict[str, Any]] = []
                 for row_no, cells in src.rows():
