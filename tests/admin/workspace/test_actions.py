@@ -242,6 +242,7 @@ def test_conflict_second_actor_gets_409_and_nothing_changes(world, make, app):
     assert fresh("7000017").status == S.BELUM_DITINDAKLANJUTI
 
 
+@pytest.mark.db_commits  # a second connection commits between the check and the write
 def test_race_between_check_and_commit_is_caught(world, make, login_as, monkeypatch):
     """The form's version matched, but another transaction commits before our flush: StaleDataError → 409."""
     c = make.complaint(tracking_no="7000018", submitted_at=recent(1))
