@@ -1,4 +1,4 @@
-"""Issue 18: a web XLSX upload previewed and imported by the job queue (a thread, or RQ on Redis)."""
+"""A web XLSX upload previewed and imported by the job queue (a thread, or RQ on Redis)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Import of SP4N-LAPOR! exports (CSV or XLSX): stream, normalise, upsert atomically.
 
-The format is the contract in INTERFACES.md. The file is read as a stream (``csv`` over a
+The format is the contract in docs/INTERFACES.md §4. The file is read as a stream (``csv`` over a
 buffered text wrapper, or ``openpyxl`` in read-only mode), normalised row by row, and written in
 batches with Core ``INSERT … RETURNING`` / ``UPDATE`` executemany inside one transaction:
 
@@ -777,7 +777,7 @@ class Importer:
             return rec["_norm"]
         if old is not None and "norm_days" not in self.index and category_id == old.category_id:
             return old.norm_days
-        if rec.get("type") == ComplaintType.PERMINTAAN_INFORMASI:  # 5 whatever the category (seed 004)
+        if rec.get("type") == ComplaintType.PERMINTAAN_INFORMASI:  # 5 whatever the category (docs/DOMAIN.md §4.4)
             return 5
         if category_id is not None:
             return self.cat_norm.get(category_id, DEFAULT_NORM)

@@ -1,4 +1,4 @@
-"""The monthly monitoring indicators page (seed 001 §3.5): per month, for the province or one OPD,
+"""The monthly monitoring indicators page (docs/DOMAIN.md §8): per month, for the province or one OPD,
 with CSV and XLSX downloads of the same table. Read by Kominfo, leadership and the Ombudsman."""
 
 from __future__ import annotations

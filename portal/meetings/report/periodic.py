@@ -22,7 +22,7 @@ from portal.meetings.report import build
 from portal.meetings.report.models import WRITTEN_SECTIONS, PeriodicKind, PeriodicReport, ReportStatus
 from portal.meetings.report.operations import ReportError, markdown_html, may_approve
 
-#: the annual evaluation covers units' reports from 1 January to 30 November (seed 004)
+#: the annual evaluation covers units' reports from 1 January to 30 November (docs/DOMAIN.md §9)
 ANNUAL_END = (11, 30)
 
 

@@ -169,7 +169,7 @@ def test_archive_reasons_and_duplicate_links(world, make, login_as):
     assert "#7000010" in dup.status_reason
     page = client.get("/admin/laporan/7000010").get_data(as_text=True)
     assert "/admin/laporan/7000011" in page
-    # out of authority is forwarded, never archived (issue 17): the reason is no longer offered
+    # out of authority is forwarded, never archived (docs/DOMAIN.md §5): the reason is no longer offered
     resp = post(client, "7000012", "arsip", other.version, reason="di_luar_kewenangan", note="urusan kabupaten")
     assert resp.status_code == 422 and fresh("7000012").status == S.BELUM_TERVERIFIKASI
     resp = post(client, "7000012", "arsip", other.version, reason="tidak_jelas", note="tidak terbaca")
