@@ -226,6 +226,9 @@ def _transaction_per_test():
         yield
     finally:
         del engine.begin
+        # every session of the test (its own and those of app contexts it pushed: CLI runs, jobs)
+        for session in list(db.session.registry.registry.values()):
+            session.close()
         db.session.remove()
         db.session = original_session
         if outer.is_active:
