@@ -1,4 +1,4 @@
-"""The rakor report on 1,000,000 complaints: compile + PDF in ≤ 15 s and ≤ 500 MB (issue 8).
+"""The rakor report on 1,000,000 complaints: compile + PDF in ≤ 15 s and ≤ 500 MB.
 
 ``python bench/report_bench.py [postgresql|sqlite] [N]`` (default: postgresql 1000000). Seeds through
 ``bench/seed.py`` (cached databases of demo complaints, 41 Banten OPDs, over two years), then runs the

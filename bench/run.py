@@ -2,7 +2,7 @@
 
     python bench/run.py                       # 100k and 1M complaints, SQLite and PostgreSQL
     python bench/run.py --sizes 100000 --backends sqlite --seconds 5     # a quick look
-    python bench/run.py --sustained --sizes 100000 --backends sqlite    # issue 19: 60 s on one server
+    python bench/run.py --sustained --sizes 100000 --backends sqlite    # 60 s on one server (docs/BENCHMARKS.md)
 
 ``--sustained`` (bench/sustained.py) is the figure that counts: one server per database, a 60-second
 mixed public load (stats, tracking, dashboard, list, Open311) and then each endpoint for 60 s without

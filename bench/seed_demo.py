@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/seed_demo.py --complaints 100000 [--pg postgresql+psycopg://postgres@127.0.0.1/portal_seed]
 
-Goal (issue 2): 100,000 complaints in ≤ 60 s on SQLite.
+Goal: 100,000 complaints in ≤ 60 s on SQLite.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Cold aggregate timings: the summary rows against the live queries (issue 19, ≤ 300 ms at 1M on PostgreSQL).
+"""Cold aggregate timings: the summary rows against the live queries (≤ 300 ms at 1M on PostgreSQL; docs/BENCHMARKS.md).
 
     python bench/summary_bench.py postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench_h19_1m
 

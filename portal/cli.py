@@ -1,4 +1,4 @@
-"""Command-line interface (``flask --app portal …``), per INTERFACES.md."""
+"""Command-line interface (``flask --app portal …``), per docs/INTERFACES.md §3."""
 
 from __future__ import annotations
 

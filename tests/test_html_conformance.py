@@ -1,4 +1,4 @@
-"""HTML the W3C checker would refuse, fixed (issue 21): repeated ids, wrong autocomplete tokens,
+"""HTML the W3C checker would refuse, fixed: repeated ids, wrong autocomplete tokens,
 ``<time datetime>`` with microseconds."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""workspace: Kominfo workspace: queues, notifications, settings (issue 4)
+"""workspace: Kominfo workspace: queues, notifications, settings
 
 Revision ID: 0003
 Revises: 0002

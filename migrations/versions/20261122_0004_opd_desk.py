@@ -1,4 +1,4 @@
-"""opd_desk: OPD liaison pages (issue 5)
+"""opd_desk: OPD liaison pages
 
 Revision ID: 0004
 Revises: 0003

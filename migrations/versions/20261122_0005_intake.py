@@ -1,4 +1,4 @@
-"""intake: complaint intake and import (issue 3)
+"""intake: complaint intake and import
 
 Revision ID: 0005
 Revises: 0004

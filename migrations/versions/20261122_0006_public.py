@@ -1,4 +1,4 @@
-"""public: public transparency, API, Open311 (issue 6)
+"""public: public transparency, API, Open311
 
 Revision ID: 0006
 Revises: 0005

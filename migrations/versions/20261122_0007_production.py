@@ -1,4 +1,4 @@
-"""production: production hardening (issue 9)
+"""production: production hardening
 
 Revision ID: 0007
 Revises: 0006

@@ -1,4 +1,4 @@
-"""report: the semiannual rakor report (issue 8)
+"""report: the semiannual rakor report
 
 Revision ID: 0008
 Revises: 0007

@@ -1,4 +1,4 @@
-"""queue counts: ix_complaint_due carries returned_at (issue 4)
+"""queue counts: ix_complaint_due carries returned_at
 
 Revision ID: 0009
 Revises: 0008

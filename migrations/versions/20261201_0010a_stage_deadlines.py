@@ -1,4 +1,4 @@
-"""stage deadlines: complaint.stage_due_date and its indexes (issue 13)
+"""stage deadlines: complaint.stage_due_date and its indexes
 
 Revision ID: 0010a
 Revises: 0010b

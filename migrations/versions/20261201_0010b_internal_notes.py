@@ -1,4 +1,4 @@
-"""internal notes: complaint_event.note_public (issue 14)
+"""internal notes: complaint_event.note_public
 
 Revision ID: 0010b
 Revises: 0010d

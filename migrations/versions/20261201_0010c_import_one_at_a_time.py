@@ -1,4 +1,4 @@
-"""import batches: one import of a file at a time; stuck batches marked failed (issue 18)
+"""import batches: one import of a file at a time; stuck batches marked failed
 
 Revision ID: 0010c
 Revises: 0009

@@ -1,4 +1,4 @@
-"""sign-in hardening: session generation, TOTP replay guard, per-client login throttle (issue 15)
+"""sign-in hardening: session generation, TOTP replay guard, per-client login throttle
 
 Revision ID: 0010d
 Revises: 0010c

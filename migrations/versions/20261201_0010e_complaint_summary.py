@@ -1,4 +1,4 @@
-"""complaint summary rows kept by triggers (issue 19)
+"""complaint summary rows kept by triggers
 
 Revision ID: 0010e
 Revises: 0010a

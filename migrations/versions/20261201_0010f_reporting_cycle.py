@@ -1,4 +1,4 @@
-"""reporting cycle: solution rating, structured postponement, quarterly and annual reports (issue 16)
+"""reporting cycle: solution rating, structured postponement, quarterly and annual reports
 
 Revision ID: 0010f
 Revises: 0010e

@@ -1,4 +1,4 @@
-"""forwarding out (no wrong door): the instansi list and the Diteruskan status (issue 17)
+"""forwarding out (no wrong door): the instansi list and the Diteruskan status
 
 Revision ID: 0011a
 Revises: 0011e

@@ -1,4 +1,4 @@
-"""bulk changes kept for undo, submissions kept for idempotent submits (issue 18)
+"""bulk changes kept for undo, submissions kept for idempotent submits
 
 Revision ID: 0011b
 Revises: 0011f

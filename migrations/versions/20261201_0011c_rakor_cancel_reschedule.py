@@ -1,4 +1,4 @@
-"""rakor: cancel and reschedule with updated calendar invitations (issue 18)
+"""rakor: cancel and reschedule with updated calendar invitations
 
 Revision ID: 0011c
 Revises: 0010f

@@ -1,4 +1,4 @@
-"""SK Tim Koordinasi register and rencana aksi (issue 16)
+"""SK Tim Koordinasi register and rencana aksi
 
 Revision ID: 0011d
 Revises: 0011c

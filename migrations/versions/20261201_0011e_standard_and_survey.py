@@ -1,4 +1,4 @@
-"""service standard versions and the satisfaction survey (SKM/IKM) (issue 21)
+"""service standard versions and the satisfaction survey (SKM/IKM)
 
 Revision ID: 0011e
 Revises: 0011b

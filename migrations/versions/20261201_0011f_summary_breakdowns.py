@@ -1,4 +1,4 @@
-"""region, reporter and duration summary rows kept by triggers (issue 19)
+"""region, reporter and duration summary rows kept by triggers
 
 Revision ID: 0011f
 Revises: 0011d

@@ -1,5 +1,5 @@
 """SP4N-LAPOR! as the system of record: the "Belum di LAPOR!" worklist, LAPOR! numbers of staff-entered
-complaints, import conflicts (issue 17)
+complaints, import conflicts (docs/LAPOR_SYNC.md)
 
 Revision ID: 0012a
 Revises: 0011a

@@ -1,4 +1,4 @@
-"""escalation ladder: the head-of-OPD contact (issue 17, escalation and oversight)
+"""escalation ladder: the head-of-OPD contact (docs/ESCALATION.md)
 
 Revision ID: 0012b
 Revises: 0012a

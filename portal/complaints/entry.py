@@ -36,7 +36,7 @@ class NewComplaint:
     is_confidential: bool = False
     #: name, nik, phone, email, gender, has_disability (already normalised)
     reporter: dict[str, Any] | None = None
-    #: received at this OPD's own counter and entered by its liaison (seed 004 §C.4b); it still goes
+    #: received at this OPD's own counter and entered by its liaison (docs/DOMAIN.md §13); it still goes
     #: to Kominfo's verification queue (no OPD assigned), the event records where it came in
     entered_at_opd: OPD | None = None
 

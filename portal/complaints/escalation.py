@@ -1,4 +1,4 @@
-"""Escalation of complaints past their stage deadline, and the oversight list (issue 17).
+"""Escalation of complaints past their stage deadline, and the oversight list (docs/ESCALATION.md, docs/DOMAIN.md §4.6).
 
 The ladder (configurable at ``/admin/pengaturan/eskalasi``) counts **working days past the current
 stage's deadline** (``Complaint.stage_due_date``; ``age = working_days_between(deadline, today)``):

@@ -1,6 +1,6 @@
 """Forwarding out (no wrong door): a complaint outside the province's authority goes to the competent
 instansi — a kabupaten/kota, the national admin, the Ombudsman, a vertical agency, a state company
-(seed 002 KEDUA e.5; seed 004 steps 2a/3a) — instead of being archived.
+(docs/DOMAIN.md §5) — instead of being archived.
 
 Diteruskan is a terminal status of its own: the complaint leaves the province's queues and its Total
 (like Arsip), is counted apart as "Diteruskan", and its public page, the API (``forwarded_to``) and
@@ -111,7 +111,7 @@ def forward(complaint: Complaint, actor: User | None, instansi: Instansi, reason
     if old_opd:
         changes["opd"] = [old_opd, None]
     if complaint.verified_at is None:
-        # screening and forwarding are the admin's one step (seed 002 A.2.a)
+        # screening and forwarding are the admin's one step (docs/DOMAIN.md §4.2)
         complaint.verified_at = at
     ops._set_status(complaint, Status.DITERUSKAN, actor, note=reason, kind="forwarded", changes=changes,
                     at=at, note_public=note_public)

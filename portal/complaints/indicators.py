@@ -1,4 +1,4 @@
-"""The monthly monitoring indicators of the SP4N roadmap (seed 001 §3.5), keyed by its numbering.
+"""The monthly monitoring indicators of the SP4N roadmap (docs/DOMAIN.md §8), keyed by its numbering.
 
 :func:`monitoring` computes them for one period (WIB dates, both ends inclusive, on ``Tanggal
 Laporan`` like the recap) for the province or a set of OPDs. Numbers are plain; a mean over no

@@ -135,7 +135,7 @@ class ReplyChannel(enum.StrEnum):
                 "lainnya": _l("Lainnya")}[self.value]
 
 
-#: completion norms in working days (seed 004)
+#: completion norms in working days (docs/DOMAIN.md §4.4)
 NORMS = (5, 14, 60)
 DEFAULT_NORM = 14
 

@@ -53,7 +53,7 @@ VERIFY_DAYS = 3
 FIRST_FOLLOWUP_DAYS = 5
 CLOSE_AFTER_SILENCE_DAYS = 10
 AT_RISK_DAYS = 2
-#: completion norm of an information request (seed 004)
+#: completion norm of an information request (docs/DOMAIN.md §4.4)
 INFORMATION_NORM = 5
 
 
@@ -134,7 +134,7 @@ def stage_due(status: Status, submitted_at: dt.datetime, dispatched_at: dt.datet
     """The deadline of the stage a complaint is in (``None`` when no deadline runs: Tunda, closed).
 
     - Belum Terverifikasi, or verified but not yet forwarded: verification **and forwarding** within
-      3 working days of submission (seed 002 A.2.a);
+      3 working days of submission (docs/DOMAIN.md §4.2);
     - returned by an OPD (bukan kewenangan): re-dispatch within 3 working days of the return;
     - dispatched, no follow-up yet: the OPD's first follow-up within 5 working days of dispatch;
     - in progress: completion by ``due_date`` (start + norm).
@@ -182,7 +182,7 @@ def refresh_due_date(complaint: Complaint, calendar: WorkCalendar | None = None)
 
 
 def default_norm(type: ComplaintType | None, category: Category | None) -> int:  # noqa: A002
-    """Information requests: 5 working days whatever the category (seed 004); else the category's."""
+    """Information requests: 5 working days whatever the category (docs/DOMAIN.md §4.4); else the category's."""
     if type == ComplaintType.PERMINTAAN_INFORMASI:
         return INFORMATION_NORM
     return category.effective_norm() if category else DEFAULT_NORM
@@ -206,7 +206,7 @@ def verify(complaint: Complaint, actor: User, *, type: ComplaintType | None = No
            note: str | None = None, opd: OPD | None = None, note_public: bool = False) -> None:
     """Screen, classify and forward a complaint: the admin's one 3-working-day step.
 
-    In LAPOR! verifying and forwarding are one step (seed 002 A.2.a), so ``opd`` dispatches in the
+    In LAPOR! verifying and forwarding are one step (docs/DOMAIN.md §4.2), so ``opd`` dispatches in the
     same action (status Belum Ditindaklanjuti); Kominfo answering itself forwards to its own OPD
     (Diskominfo). Without ``opd`` (bulk screening, older data) it stays Belum Terverifikasi,
     verified but not forwarded, and its 3-working-day deadline runs on until it is forwarded.
@@ -326,7 +326,7 @@ def finish(complaint: Complaint, actor: User | None, *, note: str | None = None,
     lapor_sync.note(complaint, SyncKind.SELESAI, actor, status=S.SELESAI, detail=note)
     from portal.complaints.survey import notify_finished
 
-    notify_finished(complaint)  # the closing notice carries the survey code (issue 21)
+    notify_finished(complaint)  # the closing notice carries the survey code
 
 
 def postpone(complaint: Complaint, actor: User, reason: str,

@@ -140,7 +140,7 @@ def fold_regions(counts: Iterable[tuple[str | None, int, int]], limit: int = 15)
 
 
 def by_reporter(start=None, end=None, opd_ids=None) -> dict[str, Any]:
-    """Reporters by gender and disability (seed 001: gender- and disability-disaggregated data)."""
+    """Reporters by gender and disability (docs/DOMAIN.md §12: gender- and disability-disaggregated data)."""
     gender_col = sa.case((_hidden(), sa.null()), else_=Reporter.gender)
     disability_col = sa.case((_hidden(), sa.false()), else_=Reporter.has_disability)
     q = (sa.select(gender_col, disability_col, sa.func.count(Complaint.id))

@@ -321,7 +321,7 @@ def region_of(location: str | None) -> str | None:
 
 
 def is_published(complaint: Complaint) -> bool:
-    """Verified and forwarded (DOMAIN.md: LAPOR! publishes then); before, only number, status, date.
+    """Verified and forwarded (docs/DOMAIN.md §6: LAPOR! publishes then); before, only number, status, date.
 
     Unpublished: still Belum Terverifikasi (a complaint verified but not yet dispatched keeps that
     status), or postponed/archived before anyone verified or dispatched it (screened out as abusive

@@ -1,4 +1,4 @@
-"""The LAPOR! recap and its formulas (seed 004; DOMAIN.md).
+"""The LAPOR! recap and its formulas (docs/DOMAIN.md §7).
 
 - Total counts every report except Arsip, Tunda and Diteruskan (forwarded out of the province's authority).
 - %TL = (Proses + Selesai) / Total × 100, one decimal.

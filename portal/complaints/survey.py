@@ -49,7 +49,7 @@ SCALE = ((1, _l("Tidak baik")), (2, _l("Kurang baik")), (3, _l("Baik")), (4, _l(
 #: quality categories: (lowest IKM, letter, label) — PermenPANRB 14/2017, interval of the converted value
 CATEGORIES = ((88.31, "A", _l("Sangat Baik")), (76.61, "B", _l("Baik")), (65.00, "C", _l("Kurang Baik")),
               (25.00, "D", _l("Tidak Baik")))
-#: the roadmap's target for user satisfaction (seed 001), in percent
+#: the roadmap's target for user satisfaction (docs/DOMAIN.md §12), in percent
 TARGET = 95.0
 
 

@@ -1,4 +1,4 @@
-"""Expired sessions and stale CSRF tokens, for every page and form (issue 18).
+"""Expired sessions and stale CSRF tokens, for every page and form.
 
 - A signed-out user's htmx request gets ``HX-Redirect`` to sign-in ("Sesi Anda berakhir") whose
   ``next`` is the page the user is on (``HX-Current-URL``), never the fragment's URL.

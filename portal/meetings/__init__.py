@@ -1,7 +1,7 @@
 """Rakor (coordination meetings): planning, invitations, attendance, minutes, actions, the report.
 
-Route modules: ``routes``, ``rsvp`` and ``actions`` (issue 7) and ``report.routes`` (the compiled
-report, issue 8).
+Route modules: ``routes``, ``rsvp`` and ``actions`` and ``report.routes`` (the compiled
+report; docs/DOMAIN.md §10).
 """
 
 from flask import Blueprint

@@ -1,6 +1,6 @@
 """Agreed actions (rencana tindak lanjut): the meeting's list, the OPD's own list and progress updates.
 
-``actions_for_opd`` is what the OPD pages (issue 5) show; the owning OPD's liaison (or Kominfo)
+``actions_for_opd`` is what the OPD pages show; the owning OPD's liaison (or Kominfo)
 posts progress notes and status changes here.
 """
 

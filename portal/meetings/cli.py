@@ -1,6 +1,6 @@
 """CLI commands of the meetings module, registered by :func:`portal.cli.init_app`.
 
-``meeting create --title T --date YYYY-MM-DD [--from YYYY-MM-DD --to YYYY-MM-DD]`` (INTERFACES.md)
+``meeting create --title T --date YYYY-MM-DD [--from YYYY-MM-DD --to YYYY-MM-DD]`` (docs/INTERFACES.md §3)
 prints the new meeting's id; ``meeting remind`` queues due reminders (run it daily from cron).
 """
 
@@ -121,7 +121,7 @@ def remind(meeting_id: int | None, to_all: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    """Add ``meeting …`` (issue 7) and ``report …`` (issue 8) commands to ``app.cli``."""
+    """Add the ``meeting …`` and ``report …`` commands (docs/INTERFACES.md §3) to ``app.cli``."""
     from portal.meetings.report import cli as report_cli
 
     app.cli.add_command(meeting_cli)

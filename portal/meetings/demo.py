@@ -1,4 +1,4 @@
-"""Demo rakor meetings (issue 7): March and August of last year (held, with minutes and actions,
+"""Demo rakor meetings: March and August of last year (held, with minutes and actions,
 some still open and carried over) and an upcoming one with invitations sent."""
 
 from __future__ import annotations

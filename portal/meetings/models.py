@@ -1,7 +1,7 @@
 """Rakor (rapat koordinasi) models: meetings, speakers, agenda, invitations, attendance, minutes,
-decisions, action items (rencana tindak lanjut) and documentation photos (issue 7).
+decisions, action items (rencana tindak lanjut) and documentation photos (docs/DOMAIN.md §10).
 
-The compiled report (issue 8) reads these; keep the names stable.
+The compiled report (``portal.meetings.report``) reads these; keep the names stable.
 """
 
 from __future__ import annotations

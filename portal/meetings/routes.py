@@ -1,4 +1,4 @@
-"""Rakor pages (issue 7): planning, invitations, documents, attendance, minutes and photos.
+"""Rakor pages (docs/DOMAIN.md §10): planning, invitations, documents, attendance, minutes and photos.
 
 Each view: load (404) → check access → act through :mod:`portal.meetings.services` → one commit →
 render. Kominfo manages; OPD users see the meetings they are invited to; pimpinan and ombudsman read.

@@ -62,7 +62,7 @@ class MeetingError(ValueError):
 
 # --- planning ---------------------------------------------------------------------------------
 
-#: the two rakor a year (seed 000): March reviews Semester II of the year before, August Semester I
+#: the two rakor a year (docs/DOMAIN.md §9, §10): March reviews Semester II of the year before, August Semester I
 TEMPLATES: dict[str, dict[str, Any]] = {
     "maret": {"month": 3, "semester": "II", "label": "Rakor Maret (Semester II tahun sebelumnya)"},
     "agustus": {"month": 8, "semester": "I", "label": "Rakor Agustus (Semester I)"},
@@ -72,7 +72,7 @@ DEFAULT_VENUE = "Aula Dinas Komunikasi, Informatika, Statistik dan Persandian, K
 DEFAULT_START = dt.time(9, 0)
 DEFAULT_END = dt.time(13, 0)
 
-#: (title, minutes, presenter, is_carry_over) — the usual rakor programme (seed 000 §5, §10)
+#: (title, minutes, presenter, is_carry_over) — the usual rakor programme (docs/DOMAIN.md §10)
 DEFAULT_AGENDA = [
     ("Registrasi peserta", 30, "Panitia", False),
     ("Pembukaan dan sambutan Kepala Dinas", 15, "Kepala Dinas", False),
@@ -96,7 +96,7 @@ def default_period(meeting_date: dt.date) -> tuple[dt.date, dt.date]:
     """The last whole calendar semester before the meeting.
 
     An August rakor reviews 1 January–30 June of its year, a March rakor 1 July–31 December of
-    the year before (seed 004); a meeting in a semester's first days reviews the one before.
+    the year before (docs/DOMAIN.md §9); a meeting in a semester's first days reviews the one before.
     """
     start, _end = semester_of(meeting_date)
     return semester_of(start - dt.timedelta(days=1))
@@ -634,7 +634,7 @@ def add_walk_in(meeting: Meeting, name: str, position: str | None, opd: OPD | No
 def attendance_per_opd(meeting: Meeting) -> list[dict[str, Any]]:
     """Per invited (or present) OPD: ``hadir`` / ``diwakilkan`` / ``tidak_hadir`` and who came.
 
-    Feeds the rakor report (issue 8).
+    Feeds the rakor report (docs/DOMAIN.md §10).
     """
     opds: dict[int, OPD] = {}
     for inv in meeting.invitations:

@@ -1,8 +1,8 @@
 """Citizen-facing pages, open data, the JSON API and Open311.
 
 Route modules: ``routes`` (dashboard, tracking, public list, one OPD, charts), ``opendata`` (CSV/JSON
-downloads), ``api`` (JSON API), ``open311`` (GeoReport v2) — issue 6 — and ``rakor`` (published
-rakor reports — issue 8).
+downloads), ``api`` (JSON API), ``open311`` (GeoReport v2) — docs/INTERFACES.md §5, §6 — and ``rakor``
+(published rakor reports, docs/DOMAIN.md §10).
 """
 
 from flask import Blueprint

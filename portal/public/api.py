@@ -1,4 +1,5 @@
-"""The public JSON API (INTERFACES.md): ``/api/v1/stats``, ``/api/v1/stats/opd``, ``/api/v1/complaints/<id>``."""
+"""The public JSON API (docs/INTERFACES.md §5): ``/api/v1/stats``, ``/api/v1/stats/opd``,
+``/api/v1/complaints/<id>``."""
 
 from __future__ import annotations
 

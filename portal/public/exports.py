@@ -1,7 +1,7 @@
 """Full open-data exports written to a file once per data generation and served with ETag and Range.
 
 A full download (no period) used to run the export query and the anonymisation for every request:
-twenty concurrent downloads pushed a tracking page from 2 ms to 4.5 s (issue 15). Now the existing
+twenty concurrent downloads pushed a tracking page from 2 ms to 4.5 s. Now the existing
 row generator of :mod:`portal.public.opendata` is written ONCE to ``EXPORT_DIR`` (default
 ``instance/exports/<cache namespace>``) per data generation and the file is served by
 ``send_file(conditional=True)``: ETag, ``If-None-Match`` → 304, ``Range`` → 206, at disk speed.

@@ -157,7 +157,7 @@ class FastPath:
     """WSGI middleware answering anonymous cache hits before Flask.
 
     Kept, as the smallest piece, because the library path alone measured 827 µs per cached
-    ``/api/v1/stats`` hit in process against 180 µs for bare Flask (0.22×; docs/BENCHMARKS.md, issue 19):
+    ``/api/v1/stats`` hit in process against 180 µs for bare Flask (0.22×; docs/BENCHMARKS.md):
     Flask's session, Flask-Login, Flask-Babel, Flask-Limiter's evaluation and the header hooks cost that
     much per request. A request without a session or remember cookie whose entry is cached (the same
     canonical key and cache as :func:`anonymous_cache`) is answered here with the same headers; anything

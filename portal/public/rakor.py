@@ -1,4 +1,4 @@
-"""Published rakor reports for the public (issue 8).
+"""Published rakor reports for the public (docs/DOMAIN.md §10).
 
 Only published reports are listed or served; a report holds aggregates and the meeting's own
 record, never a reporter's personal data.

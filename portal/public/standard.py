@@ -1,4 +1,4 @@
-"""The complaint service's standard (standar pelayanan, seed 002's annex) in public, with live compliance.
+"""The complaint service's standard (standar pelayanan, docs/DOMAIN.md §14 S2) in public, with live compliance.
 
 Kominfo edits the text (Markdown, Indonesian and English); every publication is a new
 :class:`ServiceStandard` row kept with its date, so the public sees the current text and every
@@ -55,7 +55,7 @@ class ServiceStandard(db.Model):
         return self.body_en if lang == "en" and self.body_en.strip() else self.body_id
 
 
-#: the text before Kominfo publishes a version: seed 002's annex (Komponen Standar Pelayanan)
+#: the text before Kominfo publishes a version: the model decree's annex (docs/DOMAIN.md §14, S2)
 DEFAULT_ID = """\
 ## Jenis pelayanan
 Pengelolaan pengaduan pelayanan publik SP4N-LAPOR! (Layanan Aspirasi dan Pengaduan Online Rakyat).

@@ -1,4 +1,4 @@
-"""Monitoring indicators of seed 001 §3.5, against a hand-computed fixture (Semester I 2025)."""
+"""Monitoring indicators (docs/DOMAIN.md §8), against a hand-computed fixture (Semester I 2025)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ def _row(i, status, submitted, **kw):
 
 
 def test_recap_reproduces_the_kemenpanrb_2023_figures(app):
-    """Seed 004: 0 | 24 | 24 | 468 | 0 | 8 → Total 516, %TL 95.3."""
+    """docs/DOMAIN.md §7: 0 | 24 | 24 | 468 | 0 | 8 → Total 516, %TL 95.3."""
     t = dt.datetime(2023, 3, 1, 3, tzinfo=UTC)
     rows = []
     counts = {Status.BELUM_DITINDAKLANJUTI: 24, Status.PROSES: 24, Status.SELESAI: 468, Status.ARSIP: 8}

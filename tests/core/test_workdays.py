@@ -12,7 +12,7 @@ D = dt.date
 @pytest.mark.parametrize(
     ("start", "n", "due"),
     [
-        # INTERFACES.md: dispatch on Friday 2024-04-05, norm 5 → 2024-04-22 (Idul Fitri + cuti bersama)
+        # docs/INTERFACES.md §4: dispatch on Friday 2024-04-05, norm 5 → 2024-04-22 (Idul Fitri + cuti bersama)
         (D(2024, 4, 5), 5, D(2024, 4, 22)),
         # Idul Fitri 2025: 28 Mar (Nyepi cuti bersama) … 7 Apr are all off
         (D(2025, 3, 27), 1, D(2025, 4, 8)),

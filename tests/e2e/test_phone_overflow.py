@@ -1,5 +1,5 @@
 """At 360 px no main page scrolls sideways: wide tables stack or scroll inside their own labelled
-region (issue 18). Public, Kominfo, OPD desk, meetings and reports pages, each measured."""
+region. Public, Kominfo, OPD desk, meetings and reports pages, each measured."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The rakor's calendar files read by parsers independent of the one that writes them (icalendar):
-``vobject`` and ``ics`` (issue 21). Invitation (REQUEST), reschedule (same UID, next SEQUENCE) and
+``vobject`` and ``ics`` (docs/INTERFACES.md). Invitation (REQUEST), reschedule (same UID, next SEQUENCE) and
 cancellation (METHOD:CANCEL, STATUS:CANCELLED), from the outbox and from the download link."""
 
 from __future__ import annotations

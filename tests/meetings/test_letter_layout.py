@@ -1,4 +1,4 @@
-"""Issue 18: letters keep their signature block on one page and the place-and-date on one line."""
+"""Letters keep their signature block on one page and the place-and-date on one line."""
 
 from __future__ import annotations
 

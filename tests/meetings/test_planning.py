@@ -1,4 +1,4 @@
-"""Rakor planning as staff use it (issue 18): the next March/August by default, no past dates by
+"""Rakor planning as staff use it: the next March/August by default, no past dates by
 accident, due dates after the meeting, cancel and reschedule with updated calendars, agenda and
 speakers editable and reorderable, minutes shown formatted, and Kominfo's outbox page."""
 

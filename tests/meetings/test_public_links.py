@@ -1,4 +1,4 @@
-"""Issue 18: links that leave the page follow the serving address unless PUBLIC_BASE_URL is set."""
+"""Links that leave the page follow the serving address unless PUBLIC_BASE_URL is set."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""OPD scoping of every meeting route (issue 15): an OPD user sees their own OPD's items and the documents
+"""OPD scoping of every meeting route: an OPD user sees their own OPD's items and the documents
 meant for them; the lists of every OPD's people and actions are for province-wide roles."""
 
 from __future__ import annotations

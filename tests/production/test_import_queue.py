@@ -1,4 +1,4 @@
-"""Issue 18: a web XLSX upload previewed and imported by the job queue (a thread, or RQ on Redis)."""
+"""A web XLSX upload previewed and imported by the job queue (a thread, or RQ on Redis)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def _wait(batch_id: int, *statuses: str) -> ImportBatch:
         time.sleep(0.05)
 
 
+@pytest.mark.db_commits  # the job runs in a thread or an RQ worker, on a connection of its own
 @pytest.mark.app_config(JOBS_QUEUE_IN_TESTS=True)
 def test_web_xlsx_import_through_the_queue(mode_app, make):
     make.opd("DINKES", "Dinas Kesehatan")

@@ -119,12 +119,14 @@ def test_redis_down_cached_pages_still_serve(dead_redis_app, make):
     assert [client.get("/lacak/8880002").status_code for _ in range(3)] == [200, 200, 200]
 
 
+@pytest.mark.db_commits  # the job runs in a thread or an RQ worker, on a connection of its own
 def test_jobs_run(mode_app):
     job = jobs.enqueue("test", "tests.production.jobfuncs.add", 2, 3)
     db.session.refresh(job)
     assert job.status == "done" and job.result == {"sum": 5}
 
 
+@pytest.mark.db_commits  # the job runs in a thread or an RQ worker, on a connection of its own
 @pytest.mark.app_config(JOBS_QUEUE_IN_TESTS=True)
 def test_jobs_go_through_rq_queue_portal(mode_app):
     if not mode_app.config["REDIS_URL"]:
@@ -196,6 +198,7 @@ def test_redis_down_rate_limit_falls_back_to_memory(app):
     assert codes[-1] == 429 and 500 not in codes
 
 
+@pytest.mark.db_commits  # the job runs in a thread or an RQ worker, on a connection of its own
 @pytest.mark.app_config(JOBS_QUEUE_IN_TESTS=True)
 def test_redis_down_jobs_run_in_process(app):
     from tests.production.conftest import _derived_app, closed_port_url

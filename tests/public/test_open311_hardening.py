@@ -1,4 +1,4 @@
-"""Open311 answers hostile input well (issue 15): control characters never break the XML feed, and
+"""Open311 answers hostile input well (docs/INTERFACES.md §6): control characters never break the XML feed, and
 datetimes outside any sensible range are the spec's 400, not a 500."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14: privacy that holds against real texts — audiences, spellings, internal notes, unverified
+"""Privacy (docs/DOMAIN.md §6) that holds against real texts — audiences, spellings, internal notes, unverified
 complaints, open data without reporter attributes, CSV formula injection, and the leak sweeps."""
 
 from __future__ import annotations

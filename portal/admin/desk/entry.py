@@ -1,4 +1,4 @@
-"""Counter entry at an OPD (seed 004 §C.4b "Pejabat Penghubung … menginput pengaduan yang diterima secara
+"""Counter entry at an OPD (docs/DOMAIN.md §13, "Pejabat Penghubung … menginput pengaduan yang diterima secara
 langsung"): a liaison enters a complaint received at its own counter, by phone, letter, e-mail or SMS.
 
 It is created by the same function as Kominfo's staff entry (:func:`portal.complaints.entry.create`):

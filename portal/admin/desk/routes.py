@@ -1,4 +1,4 @@
-"""OPD liaison pages (issue 5): strictly limited to the user's own OPD and its units.
+"""OPD liaison pages: strictly limited to the user's own OPD and its units.
 
 Every object is loaded through ``get_complaint_or_404`` / ``get_or_404`` (scope checked: other
 OPDs' objects answer 404), every change goes through :mod:`portal.complaints.operations`, and each

@@ -1,4 +1,4 @@
-"""Complaint intake (issue 3): LAPOR! import upload and staff entry.
+"""Complaint intake: LAPOR! import upload (docs/INTERFACES.md §4) and staff entry.
 
 Import: upload → a background dry run (preview: columns, first rows, counts, every error) →
 confirm → a background import; both jobs report progress that the page polls (htmx, or a

@@ -1,2 +1,2 @@
-"""Belum di LAPOR! (issue 17): the worklist of portal actions SP4N-LAPOR! does not show yet, and the
+"""Belum di LAPOR! (docs/LAPOR_SYNC.md): the worklist of portal actions SP4N-LAPOR! does not show yet, and the
 LAPOR! number of staff-entered complaints. Kominfo staff only."""

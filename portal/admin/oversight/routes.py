@@ -1,4 +1,4 @@
-"""Oversight (issue 17; seed 001 §3.1.3): complaints past their current stage deadline.
+"""Oversight (docs/DOMAIN.md §1 and §4.6; docs/ESCALATION.md): complaints past their current stage deadline.
 
 ``/admin/pengawasan`` lists running complaints (Belum Terverifikasi, Belum Ditindaklanjuti, Proses)
 whose ``stage_due_date`` has passed, the longest overdue first, with their stage, OPD, deadline, age in

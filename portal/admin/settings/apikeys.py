@@ -1,4 +1,4 @@
-"""Open311 API keys that Kominfo issues and revokes (issue 6).
+"""Open311 API keys that Kominfo issues and revokes (docs/INTERFACES.md §6).
 
 A key is shown once, when issued; only its SHA-256 is stored (:class:`portal.core.models.ApiKey`).
 Page: ``/admin/kunci-api`` (endpoint ``admin.apikeys``). CLI: ``flask --app portal apikey create --name N``

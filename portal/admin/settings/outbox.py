@@ -1,4 +1,4 @@
-"""Kotak keluar: the e-mails the portal queued and sent, read-only, for Kominfo (issue 18).
+"""Kotak keluar: the e-mails the portal queued and sent, read-only, for Kominfo.
 
 A demo (or an operator checking an SMTP outage) sees what would go out: subject, recipient, kind,
 status and time, and each message's text with its attachments' names. Nothing here changes a row.

@@ -41,7 +41,7 @@ NORM_CHOICES = [("", _l("Sesuai kategori"))] + [(str(n), _l("%(n)s hari kerja", 
 
 
 class VerifyForm(ActionForm):
-    """Verify and forward in one step (seed 002 A.2.a): classification plus the receiving OPD."""
+    """Verify and forward in one step (docs/DOMAIN.md §4.2): classification plus the receiving OPD."""
 
     type = SelectField(_l("Jenis"), choices=TYPE_CHOICES)
     category = SelectField(_l("Kategori"), choices=[], validate_choice=False)

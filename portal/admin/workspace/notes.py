@@ -1,4 +1,4 @@
-"""Note visibility: what the public would read of a note before staff publish it (issue 14).
+"""Note visibility: what the public would read of a note before staff publish it (docs/DOMAIN.md §6).
 
 Notes are internal; the action forms carry an explicit switch (``public_note``). While it is on, the
 form shows beneath it the note as the public timeline would print it — redacted by the same policy

@@ -1,4 +1,4 @@
-"""Kominfo workspace (issue 4): queues, complaint page, inline and bulk actions.
+"""Kominfo workspace: queues, complaint page, inline and bulk actions.
 
 Every action is a POST carrying the complaint's ``version``. A stale version (another staff
 member acted first) answers 409 with the current state re-rendered — never a silent overwrite.

@@ -278,7 +278,7 @@ class Normaliser:
             return rec["_norm"]
         if old is not None and "norm_days" not in self.index and category_id == old.category_id:
             return old.norm_days
-        if rec.get("type") == ComplaintType.PERMINTAAN_INFORMASI:  # 5 whatever the category (seed 004)
+        if rec.get("type") == ComplaintType.PERMINTAAN_INFORMASI:  # 5 whatever the category (docs/DOMAIN.md §4.4)
             return 5
         if category_id is not None:
             return self.cat_norm.get(category_id, DEFAULT_NORM)

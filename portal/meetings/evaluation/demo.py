@@ -1,4 +1,4 @@
-"""Demo SK register, rencana aksi and one approved, published rakor report (issue 16), so the
+"""Demo SK register, rencana aksi and one approved, published rakor report, so the
 evaluation, /rakor and the reading room are not empty on a fresh install."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The SK Tim Koordinasi register and the rencana aksi (seed 002, seed 004 §C)."""
+"""The SK Tim Koordinasi register and the rencana aksi (docs/DOMAIN.md §11, §13)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from portal.people.models import OPD, User
 
 
 class TeamRole(enum.StrEnum):
-    """A member's role in the Tim Koordinasi, in the decree's order (seed 002)."""
+    """A member's role in the Tim Koordinasi, in the decree's order (docs/DOMAIN.md §13)."""
 
     PEMBINA = "pembina"
     PENGARAH = "pengarah"

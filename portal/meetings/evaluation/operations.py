@@ -27,7 +27,7 @@ def current_sk(on: dt.date) -> SkTim | None:
 
 def handovers_since(day: dt.date, until: dt.date | None = None) -> list[Liaison]:
     """Liaison terms that began after ``day`` (and on or before ``until``): each is a roster change
-    the decree does not yet name, so the SK is due for its update (seed 004 §C)."""
+    the decree does not yet name, so the SK is due for its update (docs/DOMAIN.md §13)."""
     q = sa.select(Liaison).where(Liaison.valid_from > day)
     if until is not None:
         q = q.where(Liaison.valid_from <= until)

@@ -5,10 +5,10 @@ the PDF and the approval freeze all use. Its recaps come from :mod:`portal.compl
 the report always equals ``/api/v1/stats`` for the same period. :func:`compile_report` adds the
 meeting's own sections (agenda, attendance, decisions, action items …).
 
-Definitions that DOMAIN.md leaves open, fixed here so the report explains itself:
+Definitions that docs/DOMAIN.md leaves open, fixed here so the report explains itself:
 
 - Quarters (Tabel 2) are calendar quarters (TW I January–March … TW IV October–December), as
-  seed 004 writes "TW I 2024"; a period that cuts a quarter shows the part inside the period.
+  KemenPANRB writes "TW I 2024" (docs/DOMAIN.md §9); a period that cuts a quarter shows the part inside the period.
 - The comparison column is the previous period of the same kind: the previous calendar semester
   (quarter, year) for a whole semester (quarter, year), otherwise the same length just before.
 - *Faster / on time / slower than the norm*: a finished complaint is on time when it finished on

@@ -1,4 +1,4 @@
-"""``report rakor MEETING_ID --out FILE.pdf`` (issue 8)."""
+"""``report rakor MEETING_ID --out FILE.pdf`` (docs/INTERFACES.md §3)."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def opd_ids_for(code: str) -> list[int] | None:
 @click.option("--opd", "opd_code", default=None, help="Only this OPD (and its units).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON keyed by the roadmap numbering.")
 def indicators(start: str, end: str, opd_code: str | None, as_json: bool) -> None:
-    """The monitoring indicators of seed 001 §3.5 ("1.1" … "23") for a period."""
+    """The monitoring indicators (docs/DOMAIN.md §8) ("1.1" … "23") for a period."""
     import json
 
     from portal.complaints import indicators as ind

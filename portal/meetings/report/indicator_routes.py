@@ -1,4 +1,4 @@
-"""The monthly monitoring indicators page (seed 001 §3.5): per month, for the province or one OPD,
+"""The monthly monitoring indicators page (docs/DOMAIN.md §8): per month, for the province or one OPD,
 with CSV and XLSX downloads of the same table. Read by Kominfo, leadership and the Ombudsman."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _month_label(day: dt.date) -> str:
     return bulan(day, OFFICIAL_LOCALE)
 
 
-#: the satisfaction rows added under the roadmap's indicators (issue 21), translated at run time
+#: the satisfaction rows added under the roadmap's indicators (docs/DOMAIN.md §12), translated at run time
 IKM_ROW_LABELS = {
     "IKM": _l("Indeks Kepuasan Masyarakat (IKM, PermenPANRB 14/2017); target kepuasan peta jalan 95"),
     "IKM-n": _l("Responden Survei Kepuasan Masyarakat"),

@@ -1,10 +1,10 @@
-"""KemenPANRB's five evaluation indicators (seed 004 §C) for the province, the evaluated instansi,
+"""KemenPANRB's five evaluation indicators (docs/DOMAIN.md §11) for the province, the evaluated instansi,
 each with its evidence, plus per-OPD supporting facts and the roadmap targets beside the actuals.
 
-Seed 004 gives no thresholds for the five indicators, so nothing here passes or fails: each
+KemenPANRB gives no thresholds for the five indicators, so nothing here passes or fails: each
 indicator carries its facts, or ``None`` where there is no data (printed "belum ada data").
-The only comparisons are the roadmap's own targets (seed 001): 90 % finished and 100 % of first
-responses on time, and seed 004's *laju verifikasi* split at 3 working days.
+The only comparisons are the roadmap's own targets (docs/DOMAIN.md §12): 90 % finished and 100 % of first
+responses on time, and the *laju verifikasi* split at 3 working days (docs/DOMAIN.md §11, §14).
 
 Definitions fixed here:
 
@@ -32,10 +32,10 @@ from portal.extensions import db
 from portal.people.liaisons import serving
 from portal.people.models import OPD, Liaison, User
 
-#: the roadmap's targets (seed 001)
+#: the roadmap's targets (docs/DOMAIN.md §12)
 TARGET_FINISHED_PCT = 90.0
 TARGET_FIRST_RESPONSE_PCT = 100.0
-#: working days for verification and forwarding, first follow-up (seed 002)
+#: working days for verification and forwarding, first follow-up (docs/DOMAIN.md §4.2, §4.3)
 VERIFY_DAYS = 3
 FIRST_RESPONSE_DAYS = 5
 
@@ -134,7 +134,7 @@ def _followup_quality(start: dt.date, end: dt.date, today: dt.date) -> dict[int 
 
 
 def verification_rate(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Seed 004's *laju verifikasi*: verified within / after 3 working days, and the mean days."""
+    """The *laju verifikasi* (docs/DOMAIN.md §11): verified within / after 3 working days, and the mean days."""
     from portal.complaints import stats
 
     cal = get_calendar()

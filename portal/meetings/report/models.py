@@ -1,4 +1,4 @@
-"""Models of the compiled rakor report (issue 8): one report per meeting, draft → approved → published."""
+"""Models of the compiled rakor report (docs/DOMAIN.md §10): one report per meeting, draft → approved → published."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ WRITTEN_SECTIONS = ("analysis_delay", "analysis_themes", "improvement_plan")
 
 
 class RakorReport(db.Model):
-    """The semiannual report of a rakor, to the Governor and leadership (seed 000)."""
+    """The semiannual report of a rakor, to the Governor and leadership (docs/DOMAIN.md §10)."""
 
     __tablename__ = "rakor_report"
 
@@ -86,7 +86,7 @@ class RakorReport(db.Model):
 
 
 class PeriodicKind(enum.StrEnum):
-    """The reports of the cycle besides the semiannual rakor report (seed 001 §3.5, seed 004)."""
+    """The reports of the cycle besides the semiannual rakor report (docs/DOMAIN.md §9)."""
 
     QUARTERLY = "quarterly"  #: Tabel 2 for calendar quarter TW I–IV
     ANNUAL = "annual"  #: the year's evaluation, 1 January–30 November, to the Inspektorat

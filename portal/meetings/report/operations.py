@@ -246,7 +246,7 @@ def render_pdf_bytes(meeting: Any, rep: RakorReport | None, figures: dict[str, A
     with force_locale("id"):
         charts = {name: chart_data_uri(figures, name) for name in CHART_NAMES}
         photos = [dict(p, src=photo_data_uri(p["stored_name"])) for p in ctx["m"].get("photos", [])]
-        # an approved (frozen) report is archived as PDF/A-3b with its frozen figures embedded (issue 21)
+        # an approved (frozen) report is archived as PDF/A-3b with its frozen figures embedded
         archive = figures if rep is not None and rep.is_frozen else None
         return render_pdf("pdf/report.html", chart_src=charts.__getitem__, archive_figures=archive,
                           photos=[p for p in photos if p["src"]], **ctx)

@@ -23,7 +23,7 @@ from portal.meetings.report.models import WRITTEN_SECTIONS, PeriodicKind, Period
 from portal.meetings.report.operations import ReportError, may_approve
 from portal.people.models import Role, User
 
-#: the annual evaluation covers units' reports from 1 January to 30 November (seed 004)
+#: the annual evaluation covers units' reports from 1 January to 30 November (docs/DOMAIN.md §9)
 ANNUAL_END = (11, 30)
 
 

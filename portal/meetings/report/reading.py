@@ -1,4 +1,4 @@
-"""The reading room's period-to-period comparison (issue 18): two frozen rakor reports side by side —
+"""The reading room's period-to-period comparison (docs/DOMAIN.md §10): two frozen rakor reports side by side —
 key figures (totals, %TL …), the changes per OPD — and two server-side SVG charts (pygal), each with a
 ``<title>``/``<desc>`` and a data table beside it on the page.
 

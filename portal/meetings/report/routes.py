@@ -1,4 +1,4 @@
-"""The semiannual rakor report: preview, approval, PDF, leadership reading room (issue 8).
+"""The semiannual rakor report: preview, approval, PDF, leadership reading room (docs/DOMAIN.md §10).
 
 Reports that are not published are read by Kominfo, leadership and the Ombudsman only; OPD users
 get 403. Kominfo writes the sections; a Kominfo user allowed to approve approves (freezing the

@@ -1,4 +1,4 @@
-"""Counter entry at an OPD (seed 004 §C.4b): the liaison enters a complaint received at its own counter; it
+"""Counter entry at an OPD (docs/DOMAIN.md §13): the liaison enters a complaint received at its own counter; it
 goes to Kominfo's verification queue, marked, with who entered it and from which OPD."""
 
 from __future__ import annotations

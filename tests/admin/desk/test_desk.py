@@ -394,7 +394,7 @@ def test_followup_model_links(world):
     assert db.session.scalar(sa.select(sa.func.count(ComplaintEvent.id))) > 0
 
 
-# --- Rakor action items (issue 7's portal.meetings.actions) -------------------------------------
+# --- Rakor action items (portal.meetings.actions) -------------------------------------
 
 
 def test_home_shows_own_rakor_actions_only(world, login_as):

@@ -1,4 +1,4 @@
-"""Issue 18: expired sessions under htmx, and a follow-up kept on a stale CSRF token or expired session."""
+"""Expired sessions under htmx, and a follow-up kept on a stale CSRF token or expired session."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The OPD desk's state changes need the complaint's version too (issue 15): missing → 400."""
+"""The OPD desk's state changes need the complaint's version too: missing → 400."""
 
 from __future__ import annotations
 

@@ -233,6 +233,7 @@ def test_htmx_entry_errors_swap_the_form(client, make, login_as):
     assert resp.status_code == 200 and "/tanda-terima" in resp.headers["HX-Redirect"]
 
 
+@pytest.mark.db_commits  # the job thread reads the upload on a connection of its own
 @pytest.mark.app_config(TESTING=False, JOBS_EAGER=False)
 def test_background_thread_jobs_and_polling(client, make, login_as, opds, tmp_path):
     """Without eager jobs the preview and the import run in a thread; the page polls until done."""

@@ -1,4 +1,4 @@
-"""Dates you can trust (issue 13): the 2026/2027 calendar, stage deadlines, check and recompute."""
+"""Dates you can trust (docs/DOMAIN.md §4.1, §4.6): the 2026/2027 calendar, stage deadlines, check and recompute."""
 
 from __future__ import annotations
 

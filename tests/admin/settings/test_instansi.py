@@ -1,4 +1,4 @@
-"""The instansi list complaints are forwarded to: Kominfo adds and deactivates entries (issue 17)."""
+"""The instansi list complaints are forwarded to: Kominfo adds and deactivates entries (docs/DOMAIN.md §5)."""
 
 from __future__ import annotations
 

@@ -169,7 +169,7 @@ def test_archive_reasons_and_duplicate_links(world, make, login_as):
     assert "#7000010" in dup.status_reason
     page = client.get("/admin/laporan/7000010").get_data(as_text=True)
     assert "/admin/laporan/7000011" in page
-    # out of authority is forwarded, never archived (issue 17): the reason is no longer offered
+    # out of authority is forwarded, never archived (docs/DOMAIN.md §5): the reason is no longer offered
     resp = post(client, "7000012", "arsip", other.version, reason="di_luar_kewenangan", note="urusan kabupaten")
     assert resp.status_code == 422 and fresh("7000012").status == S.BELUM_TERVERIFIKASI
     resp = post(client, "7000012", "arsip", other.version, reason="tidak_jelas", note="tidak terbaca")
@@ -242,6 +242,7 @@ def test_conflict_second_actor_gets_409_and_nothing_changes(world, make, app):
     assert fresh("7000017").status == S.BELUM_DITINDAKLANJUTI
 
 
+@pytest.mark.db_commits  # a second connection commits between the check and the write
 def test_race_between_check_and_commit_is_caught(world, make, login_as, monkeypatch):
     """The form's version matched, but another transaction commits before our flush: StaleDataError → 409."""
     c = make.complaint(tracking_no="7000018", submitted_at=recent(1))

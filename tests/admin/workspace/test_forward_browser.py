@@ -1,4 +1,4 @@
-"""Browser journey (issue 17): Kominfo forwards an out-of-authority complaint → the public page says
+"""Browser journey (docs/DOMAIN.md §5): Kominfo forwards an out-of-authority complaint → the public page says
 where it went. With JavaScript (htmx, from the queue) and without (the complaint page)."""
 
 from __future__ import annotations

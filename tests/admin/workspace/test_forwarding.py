@@ -1,4 +1,4 @@
-"""Forwarding out (no wrong door, issue 17): Kominfo forwards an out-of-authority complaint to another
+"""Forwarding out (no wrong door, docs/DOMAIN.md §5): Kominfo forwards an out-of-authority complaint to another
 instansi; it leaves the province's queues and Total, and every public output says where it went."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every complaint state change carries the version it was rendered from (issue 15): missing → 400,
+"""Every complaint state change carries the version it was rendered from: missing → 400,
 stale → 409, and nothing changes either way."""
 
 from __future__ import annotations

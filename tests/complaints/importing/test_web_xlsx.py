@@ -1,4 +1,4 @@
-"""Issue 18: XLSX through the web upload, failed jobs, stale batches, one import per file at a time."""
+"""XLSX through the web upload, failed jobs, stale batches, one import per file at a time."""
 
 from __future__ import annotations
 

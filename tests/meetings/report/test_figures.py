@@ -27,10 +27,7 @@ def test_recaps_equal_the_stats_module_for_the_same_period(seeded, figures):
     assert prev["selesai"] == 1 and prev["proses"] == 1
 
 
-def test_figures_equal_the_public_stats_api_when_it_exists(app, client, seeded, figures):
-    if "public.api_stats" not in app.view_functions and not any(
-            r.rule == "/api/v1/stats" for r in app.url_map.iter_rules()):
-        pytest.skip("the stats API (issue 6) is not registered")
+def test_figures_equal_the_public_stats_api(client, seeded, figures):
     body = client.get("/api/v1/stats?from=2025-09-01&to=2026-02-28").get_json()
     for key in stats.RECAP_KEYS:
         assert body[key] == figures["province"][key], key

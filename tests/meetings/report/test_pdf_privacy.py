@@ -1,4 +1,4 @@
-"""Leak sweep of the compiled documents (issue 14): the rakor report PDF carries figures, never a
+"""Leak sweep of the compiled documents (docs/DOMAIN.md §6): the rakor report PDF carries figures, never a
 reporter's identity or the text of a confidential complaint, whatever the complaints say about
 themselves."""
 

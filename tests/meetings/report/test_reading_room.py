@@ -1,4 +1,4 @@
-"""The reading rooms (issue 18): the public /rakor (published reports) and the leadership's
+"""The reading rooms (docs/DOMAIN.md §10): the public /rakor (published reports) and the leadership's
 /rapat/ruang-baca (approved ones) compare two periods — totals, %TL, per-OPD changes — with
 server-side SVG charts (title, desc) beside their tables."""
 

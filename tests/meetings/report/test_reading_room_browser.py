@@ -1,4 +1,4 @@
-"""The reading rooms at 360 px (issue 18): two published rakor reports compared, charts drawn
+"""The reading rooms at 360 px (docs/DOMAIN.md §10): two published rakor reports compared, charts drawn
 (server-side SVG), no sideways scroll of the page, no axe violations."""
 
 import datetime as dt

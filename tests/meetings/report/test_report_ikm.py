@@ -1,5 +1,5 @@
 """IKM (PermenPANRB 14/2017) in the monthly indicators, the quarterly and the rakor reports, against
-hand-computed figures; frozen with the rest of the figures at approval (issue 21)."""
+hand-computed figures; frozen with the rest of the figures at approval (docs/DOMAIN.md §12)."""
 
 import datetime as dt
 import io
