@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import orm
 
+from portal.complaints.lapor_sync import LaporLink
 from portal.complaints.models import Category, Complaint, Status
 from portal.complaints.redaction import is_published, public_view, published_clause
 from portal.core import cache
@@ -160,6 +161,12 @@ def lacak(nomor: str):
                  orm.joinedload(Complaint.reporter), orm.joinedload(Complaint.opd),
                  orm.joinedload(Complaint.category)))
     if complaint is None:
+        # a complaint entered in the portal (PRV-…) and later in SP4N-LAPOR!: its LAPOR! number leads to it
+        linked = db.session.scalar(
+            sa.select(Complaint.tracking_no).join(LaporLink, LaporLink.complaint_id == Complaint.id)
+            .where(LaporLink.lapor_no == nomor.strip()))
+        if linked is not None:
+            return redirect(url_for("public.lacak", nomor=linked), code=303)
         return render("public/lacak_form.html", nomor=nomor, not_found=True, error=None, status=404)
     view = public_view(complaint, detail=True)
     return render("public/lacak.html", v=view, complaint=complaint, published=is_published(complaint))

@@ -139,6 +139,10 @@ def test_link_a_staff_complaint_then_the_import_merges_it(client, world, login_a
     assert new_item.resolution == Resolution.IMPORT and new_item.batch_id == batch.id
     page = client.get(f"/admin/laporan/{c.tracking_no}").get_data(as_text=True)
     assert "digabung" in page and 'name="lapor_no"' not in page
+    # the reporter may track it by either number: the LAPOR! one leads to the portal's page
+    resp = client.get("/lacak/7000001")
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/lacak/{c.tracking_no}")
+    assert client.get("/lacak/7000002").status_code == 404
 
 
 def test_the_preview_lists_conflicts_and_the_choice_is_recorded(client, world, login_as, tmp_path, two_conflicts):
