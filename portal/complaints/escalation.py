@@ -236,9 +236,9 @@ def _queue_mail(reached: dict[tuple[str, int], list[tuple[Complaint, int]]], tod
     """One message per step, OPD and recipient for the day: liaisons (step 1), the head of the OPD (step 2)."""
     from portal.core.i18n import tanggal
     from portal.core.mail import queue_email
-    from portal.notifications.service import _base_url, _public_title, _queued, render_email
+    from portal.notifications.service import already_queued, base_url, public_title, render_email
 
-    base = _base_url()
+    base = base_url()
     queued = 0
     for (kind, _opd_id), items in reached.items():
         if kind == LAST_STEP:
@@ -252,11 +252,11 @@ def _queue_mail(reached: dict[tuple[str, int], list[tuple[Complaint, int]]], tod
         subject = (f"[LAPOR] {'Pengingat' if kind == 'escalation_liaison' else 'Pemberitahuan'} laporan "
                    f"melewati tenggat {today.isoformat()} — {opd.code}")
         for to, name in recipients:
-            if _queued(kind, to, subject):
+            if already_queued(kind, to, subject):
                 continue
             body = render_email("emails/escalation.txt", kind=kind, opd=opd, head_name=name, day=tanggal(today),
                                 items=sorted(items, key=lambda i: (-i[1], i[0].tracking_no)),
-                                title_of=_public_title, tanggal=tanggal, base_url=base)
+                                title_of=public_title, tanggal=tanggal, base_url=base)
             queue_email(to, subject, body, kind=kind)
             queued += 1
     return queued

@@ -245,11 +245,11 @@ def ikm_per_opd(start: dt.date | None = None, end: dt.date | None = None) -> lis
 def notify_finished(complaint: Complaint) -> int:
     """The closing notice to the reporter (by e-mail when they gave one), with the survey code."""
     from portal.core.mail import queue_email
-    from portal.notifications.service import _base_url, render_email
+    from portal.notifications.service import base_url, render_email
 
     email = complaint.reporter.email if complaint.reporter else None
     if not email or is_used(complaint):
         return 0
-    body = render_email("emails/finished.txt", c=complaint, code=code_for(complaint), base_url=_base_url())
+    body = render_email("emails/finished.txt", c=complaint, code=code_for(complaint), base_url=base_url())
     queue_email(email, f"[LAPOR] Laporan #{complaint.tracking_no} selesai", body, kind="finished")
     return 1

@@ -31,7 +31,7 @@ def render_email(name: str, **context: Any) -> str:
     return current_app.jinja_env.get_template(name).render(**context)
 
 
-def _base_url() -> str:
+def base_url() -> str:
     from portal.core.urls import public_base_url
 
     return public_base_url()
@@ -48,14 +48,14 @@ def liaison_emails(opd: OPD, today: dt.date | None = None) -> list[str]:
     return [opd.email] if opd.email else []
 
 
-def _queued(kind: str, to: str, subject: str) -> bool:
+def already_queued(kind: str, to: str, subject: str) -> bool:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMessage)
         .where(OutboxMessage.kind == kind, OutboxMessage.to_addr == to, OutboxMessage.subject == subject)
     ) > 0
 
 
-def _public_title(c: Any) -> str:
+def public_title(c: Any) -> str:
     """A title fit for an e-mail: none for a confidential complaint, and never the reporter or any PII
     (anonymous complaints are anonymous to the OPD too; mail is not the place for personal data)."""
     if c.is_confidential:
@@ -72,8 +72,8 @@ def notify_dispatch(complaint: Complaint) -> int:
     if complaint.opd is None:
         return 0
     subject = f"[LAPOR] Disposisi laporan #{complaint.tracking_no}"
-    body = render_email("emails/dispatch.txt", c=complaint, title=_public_title(complaint),
-                           base_url=_base_url(), tanggal=tanggal)
+    body = render_email("emails/dispatch.txt", c=complaint, title=public_title(complaint),
+                           base_url=base_url(), tanggal=tanggal)
     n = 0
     for to in liaison_emails(complaint.opd):
         queue_email(to, subject, body, kind="dispatch")
@@ -86,7 +86,7 @@ def notify_postpone(complaint: Complaint, reason: str) -> int:
     email = complaint.reporter.email if complaint.reporter else None
     if not email:
         return 0
-    body = render_email("emails/postpone.txt", c=complaint, reason=reason, base_url=_base_url())
+    body = render_email("emails/postpone.txt", c=complaint, reason=reason, base_url=base_url())
     queue_email(email, f"[LAPOR] Laporan #{complaint.tracking_no} ditunda", body, kind="postpone")
     return 1
 
@@ -114,7 +114,7 @@ def queue_digests(today: dt.date | None = None) -> int:
     for r in rows:
         by_opd[r.opd_id].append(r)
     opds = {o.id: o for o in db.session.scalars(sa.select(OPD).where(OPD.id.in_([k for k in by_opd if k])))}
-    base = _base_url()
+    base = base_url()
     queued = 0
     day = tanggal(today)
     summary = []
@@ -130,10 +130,10 @@ def queue_digests(today: dt.date | None = None) -> int:
         body = render_email("emails/digest.txt", scope=opd.name, day=day, overdue=overdue[:DIGEST_LIST_LIMIT],
                                at_risk=at_risk[:DIGEST_LIST_LIMIT], n_overdue=len(overdue),
                                n_at_risk=len(at_risk), base_url=base, link=f"{base}/admin/opd",
-                               title_of=_public_title, tanggal=tanggal)
+                               title_of=public_title, tanggal=tanggal)
         recipients = dict.fromkeys([*liaison_emails(opd, today), *([opd.email] if opd.email else [])])
         for to in recipients:
-            if not _queued("digest", to, subject):
+            if not already_queued("digest", to, subject):
                 queue_email(to, subject, body, kind="digest")
                 queued += 1
     # Kominfo: the province-wide picture, and verifications overdue (3 working days)
@@ -144,7 +144,7 @@ def queue_digests(today: dt.date | None = None) -> int:
                            n_overdue=sum(s[2] for s in summary), n_at_risk=sum(s[1] for s in summary),
                            base_url=base)
     for user in db.session.scalars(sa.select(User).where(User.role == Role.KOMINFO, User.active.is_(True))):
-        if not _queued("digest", user.email, subject):
+        if not already_queued("digest", user.email, subject):
             queue_email(user.email, subject, body, kind="digest")
             queued += 1
     return queued
@@ -175,7 +175,7 @@ def queue_reminders(today: dt.date | None = None) -> int:
     today = today or today_wib()
     cal = get_calendar()
     c = Complaint
-    base = _base_url()
+    base = base_url()
     queued = 0
     completion_day = cal.add_working_days(today, REMIND_COMPLETION_DAYS)
     rows = db.session.scalars(
@@ -197,9 +197,9 @@ def queue_reminders(today: dt.date | None = None) -> int:
     for complaint, what, due in items:
         subject = f"[LAPOR] Pengingat tenggat {what} #{complaint.tracking_no} ({due.isoformat()})"
         body = render_email("emails/reminder.txt", c=complaint, what=what, due=tanggal(due),
-                               title=_public_title(complaint), base_url=base)
+                               title=public_title(complaint), base_url=base)
         for to in liaison_emails(complaint.opd, today):
-            if not _queued("reminder", to, subject):
+            if not already_queued("reminder", to, subject):
                 queue_email(to, subject, body, kind="reminder")
                 queued += 1
     return queued

@@ -77,28 +77,26 @@ def _context(chromium, js: bool, mobile: bool):
     return chromium.new_context(**opts)
 
 
-@pytest.fixture(params=[True, False], ids=["js", "nojs"])
-def page(request, chromium):
-    """A page with JavaScript on and, as a second run, off."""
-    ctx = _context(chromium, request.param, mobile=False)
+def _page(chromium, js: bool, *, mobile: bool):
+    ctx = _context(chromium, js, mobile=mobile)
     pg = ctx.new_page()
-    pg.js_enabled = request.param
+    pg.js_enabled = js
     try:
         yield pg
     finally:
         ctx.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def page(request, chromium):
+    """A page with JavaScript on and, as a second run, off."""
+    yield from _page(chromium, request.param, mobile=False)
 
 
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])
 def phone_page(request, chromium):
     """A 360 px wide phone page, with JavaScript on and off."""
-    ctx = _context(chromium, request.param, mobile=True)
-    pg = ctx.new_page()
-    pg.js_enabled = request.param
-    try:
-        yield pg
-    finally:
-        ctx.close()
+    yield from _page(chromium, request.param, mobile=True)
 
 
 @pytest.fixture

@@ -211,16 +211,25 @@ def form_problem(key: str, form: ActionForm) -> str | None:
     return None
 
 
+def _archive_reason(bulk: BulkForm) -> str:
+    return str(dict(ARCHIVE_REASONS).get(bulk.archive_reason.data or "", ""))
+
+
+def _target_opd(bulk: BulkForm) -> str:
+    """The name of the OPD a bulk verify/dispatch sends to (its code when unknown)."""
+    return db.session.scalar(sa.select(OPD.name).where(OPD.code == bulk.opd.data)) or bulk.opd.data
+
+
 def bulk_summary(key: str, n: int, bulk: BulkForm) -> str:
     """What a bulk action did, in words ("12 laporan diarsipkan (alasan: …)")."""
     if key == "arsip":
-        reason = str(dict(ARCHIVE_REASONS).get(bulk.archive_reason.data or "", ""))
+        reason = _archive_reason(bulk)
         if bulk.reason.data:
             reason = f"{reason}: {bulk.reason.data}"
         return _("%(n)s laporan diarsipkan (alasan: %(r)s).", n=n, r=reason)
     if key == "tunda":
         return _("%(n)s laporan ditunda (alasan: %(r)s).", n=n, r=bulk.reason.data)
-    opd = db.session.scalar(sa.select(OPD.name).where(OPD.code == bulk.opd.data)) or bulk.opd.data
+    opd = _target_opd(bulk)
     if key == "verifikasi":
         return _("%(n)s laporan diverifikasi dan diteruskan ke %(opd)s.", n=n, opd=opd)
     return _("%(n)s laporan didisposisikan ke %(opd)s.", n=n, opd=opd)
@@ -229,11 +238,11 @@ def bulk_summary(key: str, n: int, bulk: BulkForm) -> str:
 def bulk_intro(key: str, n: int, bulk: BulkForm) -> str:
     """The confirmation question for a bulk action."""
     if key == "arsip":
-        reason = str(dict(ARCHIVE_REASONS).get(bulk.archive_reason.data or "", ""))
+        reason = _archive_reason(bulk)
         return _("Arsipkan %(n)s laporan berikut dengan alasan \u201c%(r)s\u201d?", n=n, r=reason)
     if key == "tunda":
         return _("Tunda %(n)s laporan berikut dengan alasan \u201c%(r)s\u201d?", n=n, r=bulk.reason.data)
-    opd = db.session.scalar(sa.select(OPD.name).where(OPD.code == bulk.opd.data)) or bulk.opd.data
+    opd = _target_opd(bulk)
     if key == "verifikasi":
         return _("Verifikasi dan teruskan %(n)s laporan berikut ke %(opd)s?", n=n, opd=opd)
     return _("Disposisikan %(n)s laporan berikut ke %(opd)s?", n=n, opd=opd)
