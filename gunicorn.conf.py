@@ -49,13 +49,35 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "portal-lapor"
 
 
+def _portal_app(app):
+    """The portal's Flask app (``None`` for another app under this config, e.g. bench/bare_app.py)."""
+    return app if "sqlalchemy" in getattr(app, "extensions", {}) else None
+
+
+def _warm(app, log) -> None:
+    from portal.core.warmup import warm
+
+    log.info("warmed up: %s", warm(app))
+
+
+def when_ready(server):
+    """With preload the master warms the app (mappers, locales, templates, holidays) before forking."""
+    if preload_app and (app := _portal_app(server.app.wsgi())) is not None:
+        _warm(app, server.log)
+
+
+def post_worker_init(worker):
+    """Without preload each worker warms its own app once it is loaded."""
+    if not preload_app and (app := _portal_app(worker.wsgi)) is not None:
+        _warm(app, worker.log)
+
 
 def post_fork(server, worker):
     """A forked worker opens its own database connections (none inherited from the master)."""
     if not preload_app:
         return
-    app = server.app.wsgi()
-    if "sqlalchemy" not in getattr(app, "extensions", {}):  # another app (bench/bare_app.py)
+    app = _portal_app(server.app.wsgi())
+    if app is None:
         return
     from portal.extensions import db
 

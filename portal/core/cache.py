@@ -47,19 +47,93 @@ _down_until = [0.0]
 #: seconds a worker trusts the data generation it last read from Redis (its own bumps count at once)
 GEN_MEMO_SECONDS = 0.5
 
+#: bytes of prepared page answers each worker keeps in memory (``PAGE_MEMO_BYTES`` overrides; 0: none)
+DEFAULT_MEMO_BYTES = 32 * 1024 * 1024
+#: seconds past its expiry a memoised answer may still be served while its successor is rendered
+MEMO_GRACE = 30.0
+#: seconds one request has to renew an expired memoised answer before another may try
+CLAIM_SECONDS = 5.0
+
 
 class _State:
     """What one app keeps in this process besides its backend."""
 
-    def __init__(self, threshold: int) -> None:
+    def __init__(self, threshold: int, memo_bytes: int = DEFAULT_MEMO_BYTES) -> None:
         from cachelib import SimpleCache
 
         self.fallback = SimpleCache(threshold=threshold)  # while Redis is down
+        self.memo = Memo(memo_bytes)
         self.gen_memo: tuple[int, float] | None = None  # Redis generation, monotonic expiry
         self.local_gen = 0  # the generation when nothing is shared
         self.lock = threading.Lock()
         self.computing: dict[str, threading.Lock] = {}
         self.gen_store: Any = None  # without Redis, across processes: a FileSystemCache that never prunes
+
+
+class Memo:
+    """What a worker keeps IN MEMORY of the shared cache: values already decoded and prepared.
+
+    Keys carry the data generation (as every cache key does), so a change to the data never answers
+    from here. Each value is fresh until the time its caller gives (the shared entry's own expiry); after
+    that it may still be served for :data:`MEMO_GRACE` seconds while ONE request of this worker renders
+    its successor (:meth:`claim`), so an expiry costs one render per worker, not one per waiting thread
+    (stale-while-revalidate; only time-dependent text can be that much older, never the data). A
+    ``cachetools.TLRUCache`` bounded by the size its caller states, least recently used out first, behind
+    a lock (the gthread workers' threads share it). Used by the fast path (:mod:`portal.public.pagecache`):
+    a cached dashboard is 40 kB of JSON-encoded text whose decoding cost more than the rest of a hit.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        from cachetools import TLRUCache
+
+        self._lock = threading.Lock()
+        self._claims: dict[str, float] = {}
+        self._cache: TLRUCache | None = None
+        if max_bytes > 0:
+            self._cache = TLRUCache(maxsize=max_bytes, ttu=lambda _k, value, _now: value[0] + MEMO_GRACE,
+                                    timer=lambda: time.time(), getsizeof=lambda value: value[1])
+
+    def get(self, key: str) -> tuple[Any, bool] | None:
+        """``(value, fresh)``, or ``None`` when nothing (or nothing within the grace) is kept."""
+        if self._cache is None:
+            return None
+        with self._lock:
+            found = self._cache.get(key)
+        return None if found is None else (found[2], time.time() < found[0])
+
+    def set(self, key: str, value: Any, size: int, expires: float) -> None:
+        """Keep ``value`` (about ``size`` bytes), fresh until ``expires`` (a ``time.time()``), if it fits."""
+        if self._cache is None or size > self._cache.maxsize or expires <= time.time():
+            return
+        with self._lock:
+            self._cache[key] = (expires, size, value)
+            self._claims.pop(key, None)
+
+    def claim(self, key: str) -> bool:
+        """Whether the caller is the one to renew ``key`` now (no one else claimed it in the last
+        :data:`CLAIM_SECONDS`); the others go on serving the stale value."""
+        now = time.monotonic()
+        with self._lock:
+            if self._claims.get(key, 0.0) > now:
+                return False
+            if len(self._claims) > 1024:
+                self._claims = {k: t for k, t in self._claims.items() if t > now}
+            self._claims[key] = now + CLAIM_SECONDS
+            return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._claims.clear()
+            if self._cache is not None:
+                self._cache.clear()
+
+    def __len__(self) -> int:
+        return 0 if self._cache is None else len(self._cache)
+
+
+def memo() -> Memo:
+    """The current app's in-memory :class:`Memo`."""
+    return _state().memo
 
 
 def namespace(app: Flask) -> str:
@@ -92,7 +166,7 @@ def init_app(app: Flask) -> None:
             app.logger.warning("cache directory %s not writable: per-process cache", directory)
     backend.setdefault("CACHE_TYPE", "SimpleCache")
     ext = Cache(app, config=backend)
-    state = _State(threshold)
+    state = _State(threshold, int(app.config.get("PAGE_MEMO_BYTES", DEFAULT_MEMO_BYTES)))
     if backend["CACHE_TYPE"] == "FileSystemCache":
         from cachelib import FileSystemCache
 
@@ -220,6 +294,7 @@ def clear_local() -> None:
     with state.lock:
         state.fallback.clear()
         state.gen_memo = None
+    state.memo.clear()
     if backend_type() == "SimpleCache":
         _ext().cache.clear()
 

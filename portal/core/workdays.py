@@ -27,6 +27,12 @@ def _package_holidays(year: int) -> dict[dt.date, str]:
     return dict(cal.items())
 
 
+def preload(*years: int) -> None:
+    """Compute the package's holidays of ``years`` now (a worker's warm-up), not on first use."""
+    for year in years:
+        _package_holidays(year)
+
+
 class WorkCalendar:
     """A working-day calendar with overrides ``{date: is_working_day}``."""
 

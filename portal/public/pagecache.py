@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import threading
 import time
 
 from flask import current_app, request, session
@@ -139,12 +140,17 @@ def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip
             "headers": [(k, v) for k, v in resp.headers.items() if k in _KEEP],
             "etag": hashlib.blake2b(body.encode(), digest_size=12).hexdigest(),
             "at": time.time(),
+            "ttl": _ttl(),
         }
         cache.set(key, entry, _ttl())
         return _conditional(resp, entry)
 
     setattr(wrapper, CACHED_ATTR, (params, skip, canon))
     return wrapper
+
+
+#: "not memoised yet" in :meth:`FastPath._match` (``None`` is a memoised "Flask answers")
+_MISSING = object()
 
 
 # --- the fast path --------------------------------------------------------------------------------
@@ -167,9 +173,13 @@ class FastPath:
     """
 
     def __init__(self, app, wsgi_app) -> None:
+        from cachetools import LRUCache
+
         self.app = app
         self.wsgi_app = wsgi_app
         self._views: dict[str, tuple] | None = None
+        self._routes: LRUCache = LRUCache(maxsize=4096)
+        self._lock = threading.Lock()
 
     def views(self) -> dict[str, tuple]:
         """``{endpoint: (params, skip, canon, under the public limit)}`` of the cached views, read once."""
@@ -203,15 +213,14 @@ class FastPath:
         from urllib.parse import parse_qsl
 
         from werkzeug.datastructures import MultiDict
-        from werkzeug.exceptions import HTTPException
 
         config = self.app.config
         if not config.get("PUBLIC_PAGE_CACHE", True) or self._has_identity(environ):
             return None
-        try:
-            endpoint, view_args = self.app.url_map.bind_to_environ(environ).match()
-        except HTTPException:  # not found, or a redirect (trailing slash): Flask answers
+        matched = self._match(environ)
+        if matched is None:
             return None
+        endpoint, view_args = matched
         view = self.views().get(endpoint)
         if view is None:
             return None
@@ -223,31 +232,84 @@ class FastPath:
         locale = lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
         key = canonical_key(endpoint, view_args, args, locale, partial_request(environ), params, canon)
         with self.app.app_context():
-            entry = cache.get(f"{key}:g{cache.generation()}")
-            if entry is None or (limited and not self._within_limit(environ)):
-                return None  # Flask renders (and stores) it, or answers the 429 in the endpoint's format
-        return self._response(entry, environ)
+            full = f"{key}:g{cache.generation()}"
+            memo = cache.memo()
+            found = memo.get(full)
+            if found is not None and found[1]:
+                prepared = found[0]
+            else:
+                prepared = self._renewed(full, found)
+                if prepared is None:
+                    return None  # Flask renders (and stores) it
+            if limited and not self._within_limit(environ):
+                return None  # Flask answers the 429 in the endpoint's format
+        return self._response(prepared, environ)
 
-    def _response(self, entry: dict, environ: dict):
-        from werkzeug.http import http_date, is_resource_modified, quote_etag
+    def _renewed(self, full: str, found: tuple | None) -> tuple | None:
+        """The shared entry ``full`` prepared and memoised; when it is gone (expired) but this worker
+        still holds an expired copy, the copy, unless this request is the one to render its successor."""
+        memo = cache.memo()
+        entry = cache.get(full)
+        stale = found[0] if found is not None else None
+        if entry is not None and (stale is None or float(entry["at"]) > stale[5]):
+            prepared = self._prepare(entry)
+            memo.set(full, prepared, len(prepared[2]) + 1024, float(entry["at"]) + float(entry.get("ttl", _ttl())))
+            return prepared
+        if stale is not None and not memo.claim(full):
+            return stale  # another request of this worker is rendering the successor
+        return None
+
+    def _match(self, environ: dict) -> tuple[str, dict] | None:
+        """The endpoint and arguments of the request's URL (``None``: not found or a redirect), memoised
+        per host, scheme, script root and path (a bounded LRU: tracking numbers come and go)."""
+        from werkzeug.exceptions import HTTPException
+
+        token = (environ.get("HTTP_HOST"), environ.get("wsgi.url_scheme"), environ.get("SCRIPT_NAME"),
+                 environ.get("PATH_INFO"))
+        with self._lock:
+            found = self._routes.get(token, _MISSING)
+        if found is not _MISSING:
+            return found
+        try:
+            found = self.app.url_map.bind_to_environ(environ).match()
+        except HTTPException:  # not found, or a redirect (trailing slash): Flask answers
+            found = None
+        with self._lock:
+            self._routes[token] = found
+        return found
+
+    def _prepare(self, entry: dict) -> tuple:
+        """A cached entry as this path sends it: ``(headers over HTTP, over HTTPS, body, etag, modified, at)``.
+
+        The headers: Content-Type and Content-Length first (a 304 leaves them out), the view's own
+        (CSP, Vary), ETag, Last-Modified and Cache-Control, then the security headers the view did not set
+        itself (HSTS only over HTTPS); the request id is added per request."""
+        from werkzeug.http import http_date, quote_etag
         from werkzeug.utils import get_content_type
 
-        from portal.core import logs, security
+        from portal.core import security
 
+        body = entry["body"].encode()
         modified = dt.datetime.fromtimestamp(int(entry["at"]), dt.UTC)
         own = {name.lower() for name, _ in entry["headers"]}
-        secure = environ.get("wsgi.url_scheme") == "https"
-        headers = [*entry["headers"], ("ETag", quote_etag(entry["etag"])), ("Last-Modified", http_date(modified)),
-                   ("Cache-Control", "public, no-cache"),
-                   *((name, value) for name, value in security.security_headers(self.app.config, secure)
-                     if name.lower() not in own),
+        base = [("Content-Type", get_content_type(entry["mimetype"], "utf-8")), ("Content-Length", str(len(body))),
+                *entry["headers"], ("ETag", quote_etag(entry["etag"])), ("Last-Modified", http_date(modified)),
+                ("Cache-Control", "public, no-cache")]
+        plain, secure = ((*base, *((name, value) for name, value in security.security_headers(self.app.config, https)
+                                   if name.lower() not in own)) for https in (False, True))
+        return plain, secure, body, entry["etag"], modified, float(entry["at"])
+
+    def _response(self, prepared: tuple, environ: dict):
+        from werkzeug.http import is_resource_modified
+
+        from portal.core import logs
+
+        plain, secure, body, etag, modified, _at = prepared
+        headers = [*(secure if environ.get("wsgi.url_scheme") == "https" else plain),
                    ("X-Request-ID", logs.request_id(environ.get("HTTP_X_REQUEST_ID", "")))]
         conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
-        if conditional and not is_resource_modified(environ, etag=entry["etag"], last_modified=modified):
-            return "304 NOT MODIFIED", headers, b""
-        body = entry["body"].encode()
-        headers[:0] = [("Content-Type", get_content_type(entry["mimetype"], "utf-8")),
-                       ("Content-Length", str(len(body)))]
+        if conditional and not is_resource_modified(environ, etag=etag, last_modified=modified):
+            return "304 NOT MODIFIED", headers[2:], b""  # without Content-Type and Content-Length
         return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
 
     def _has_identity(self, environ: dict) -> bool:

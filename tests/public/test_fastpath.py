@@ -256,3 +256,87 @@ def test_behind_the_proxy_the_fast_path_sees_the_client(app, make):
     assert hit.status_code == 200 and hit.headers["Strict-Transport-Security"]
     assert get("203.0.113.1").status_code == 429  # the same client's third request
     assert get("203.0.113.2").status_code == 200  # another client behind the same proxy
+
+
+# --- the in-memory memo of prepared answers (cache.Memo) -------------------------------------------------
+
+def test_a_hit_is_answered_from_memory_without_reading_the_shared_cache(app, client, flask_side, tracked,
+                                                                       monkeypatch):
+    url = f"/lacak/{tracked.tracking_no}"
+    first = client.get(url)
+    client.get(url)  # the first fast-path hit decodes the entry and keeps it in memory
+    with app.app_context():
+        assert len(cache.memo()) == 1
+    reads = []
+    monkeypatch.setattr(cache, "get", lambda key, shared=False: reads.append(key))
+    again = client.get(url)
+    assert reads == [] and again.get_data() == first.get_data()
+    assert flask_side.calls == [url]
+
+
+def test_the_memo_follows_the_shared_entrys_expiry(app, client, flask_side, tracked, monkeypatch):
+    import time as time_mod
+
+    url = f"/lacak/{tracked.tracking_no}"
+    client.get(url)
+    client.get(url)
+    later = time_mod.time() + int(app.config.get("STATS_CACHE_SECONDS", 30)) + 1
+    monkeypatch.setattr(cache.time, "time", lambda: later)
+    monkeypatch.setattr(cache, "get", lambda key, shared=False: None)  # the shared entry has expired too
+    client.get(url)
+    assert flask_side.calls == [url, url], "an expired memo answered"
+
+
+def test_the_memo_is_bounded_by_bytes(app, client, flask_side, tracked, monkeypatch):
+    with app.app_context():
+        state = app.extensions["portal_cache_state"]
+        # smaller than a page: nothing is kept, every hit reads the cache
+        monkeypatch.setattr(state, "memo", cache.Memo(2048))
+        url = f"/lacak/{tracked.tracking_no}"
+        client.get(url)
+        assert client.get(url).status_code == 200 and client.get(url).status_code == 200
+        assert len(cache.memo()) == 0
+        monkeypatch.setattr(state, "memo", cache.Memo(0))  # PAGE_MEMO_BYTES=0: off
+        assert client.get(url).status_code == 200 and len(cache.memo()) == 0
+    assert flask_side.calls == [url]
+
+
+def test_forgetting_this_process_forgets_the_memo(app, client, flask_side, tracked):
+    url = f"/lacak/{tracked.tracking_no}"
+    client.get(url)
+    client.get(url)
+    with app.app_context():
+        cache.clear_local()
+        assert len(cache.memo()) == 0
+
+
+def test_unknown_paths_and_redirects_are_remembered_as_flasks_to_answer(client, flask_side, tracked):
+    for _ in range(2):
+        assert client.get("/tidak-ada-halaman").status_code == 404
+    assert flask_side.calls == ["/tidak-ada-halaman", "/tidak-ada-halaman"]
+
+
+def test_after_expiry_one_request_renders_while_the_others_get_the_expired_copy(app, client, flask_side, tracked,
+                                                                               monkeypatch):
+    """Stale-while-revalidate in the worker: an expired page costs one render, not one per thread."""
+    import time as time_mod
+
+    url = f"/lacak/{tracked.tracking_no}"
+    first = client.get(url)
+    client.get(url)
+    real_get = cache.get
+    later = time_mod.time() + int(app.config.get("STATS_CACHE_SECONDS", 30)) + 1
+    monkeypatch.setattr(cache.time, "time", lambda: later)
+    monkeypatch.setattr(cache, "get", lambda key, shared=False: None)  # the shared entry has expired
+    with app.app_context():
+        full = next(iter(app.extensions["portal_cache_state"].memo._cache.keys()))
+        assert cache.memo().claim(full)  # a thread of this worker is rendering the successor
+    again = client.get(url)
+    assert flask_side.calls == [url] and again.get_data() == first.get_data()
+    monkeypatch.setattr(cache, "get", real_get)
+    with app.app_context():
+        app.extensions["portal_cache_state"].memo._claims.clear()  # its claim ran out (CLAIM_SECONDS)
+    client.get(url)  # this one renders (Flask) and stores a new entry
+    assert flask_side.calls == [url, url]
+    client.get(url)
+    assert flask_side.calls == [url, url], "the renewed entry was not served from the cache"
