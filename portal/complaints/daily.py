@@ -1,5 +1,6 @@
-"""The daily rules on complaints: closure by the 10-working-day rule and overdue marks (then the digests
-and reminders of :mod:`portal.notifications`). Run by ``flask --app portal daily`` (cron); idempotent: a
+"""The daily rules on complaints: the account changes of liaison handovers starting today (first, so the
+day's mail and access follow the roster), closure by the 10-working-day rule and overdue marks (then the
+digests and reminders of :mod:`portal.notifications`). Run by ``flask --app portal daily`` (cron); idempotent: a
 second run on the same day changes and queues nothing new. Only flushes; the caller commits.
 """
 
@@ -30,12 +31,14 @@ class DailyResult:
     #: escalation ladder steps recorded per step kind, and its mail (portal/complaints/escalation.py)
     escalated: dict[str, int] = field(default_factory=dict)
     escalation_mails: int = 0
+    #: accounts changed by handovers whose first day has come (portal/people/liaisons.py)
+    handover_accounts: int = 0
 
     def summary(self) -> str:
         return (f"closed {len(self.finished)} (10-working-day rule), marked {self.overdue_marked} overdue, "
                 f"queued {self.digests} digests and {self.reminders} reminders; escalated "
                 + ", ".join(f"{k.removeprefix('escalation_')} {n}" for k, n in self.escalated.items())
-                + f" ({self.escalation_mails} notices)")
+                + f" ({self.escalation_mails} notices); changed {self.handover_accounts} accounts by handovers")
 
 
 def silence_cutoff(today: dt.date, days: int = ops.CLOSE_AFTER_SILENCE_DAYS) -> dt.date:
@@ -102,6 +105,9 @@ def run_daily(today: dt.date | None = None, *, notify: bool = True) -> DailyResu
 
     today = today or today_wib()
     result = DailyResult()
+    from portal.people.liaisons import apply_due_handovers
+
+    result.handover_accounts = apply_due_handovers(today)
     result.finished = close_silent(today)
     result.overdue_marked = mark_overdue(today)
     from portal.complaints import escalation

@@ -36,7 +36,36 @@ def _load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(ident))
     if user is None or not user.active or int(gen) != (user.session_gen or 0):
         return None
+    if user.role == Role.OPD and not _handovers_applied(user):
+        return None
     return user
+
+
+#: the session key holding the day (WIB) the signed-in liaison's due handovers were last applied
+HANDOVER_DAY = "_handover_day"
+
+
+def _handovers_applied(user: User) -> bool:
+    """Make a liaison's handover account changes due today before their first request of the day uses them
+    (the daily job may not have run yet); ``False`` when that deactivated the account.
+
+    Checked once per session and day: a handover dated in the future only falls due when the day changes.
+    """
+    from flask import has_request_context, session
+
+    from portal.core.timeutil import today_wib
+    from portal.people import liaisons
+
+    today = today_wib()
+    if not has_request_context() or session.get(HANDOVER_DAY) == today.isoformat():
+        return True
+    if db.session.new or db.session.dirty or db.session.deleted:
+        return True  # not in the middle of somebody else's change: next request
+    if liaisons.has_due_handovers(user, today):
+        liaisons.apply_due_handovers(today, user=user)
+        db.session.commit()  # the pending changes are cleared even when no account changed
+    session[HANDOVER_DAY] = today.isoformat()
+    return user.active
 
 
 def role_required(*roles: Role | str) -> Callable[[F], F]:

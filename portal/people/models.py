@@ -122,11 +122,24 @@ class User(UserMixin, db.Model):
         return None
 
 
+class AccountChange(enum.StrEnum):
+    """What a handover dated in the future does to the outgoing liaison's account on its first day."""
+
+    DEACTIVATE = "deactivate"  #: the account is deactivated (and signed out everywhere)
+    DETACH = "detach"  #: the account loses the OPD (and stays active)
+
+
 class Liaison(db.Model):
-    """A term of a liaison officer (pejabat penghubung) at an OPD: handovers are history."""
+    """A term of a liaison officer (pejabat penghubung) at an OPD: handovers are history.
+
+    A handover dated in the future changes no account when it is recorded: the outgoing term keeps
+    ``pending_account`` and the incoming one ``pending_opd`` until the handover's first day, when
+    :func:`portal.people.liaisons.apply_due_handovers` makes the change and clears them. A term that ends
+    before it began (``valid_to < valid_from``) was cancelled: replaced before its start.
+    """
 
     __tablename__ = "liaison"
-    __table_args__ = (sa.Index("ix_liaison_opd_current", "opd_id", "valid_to"),)
+    __table_args__ = (sa.Index("ix_liaison_opd_current", "opd_id", "valid_to"), sa.Index("ix_liaison_user", "user_id"))
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     opd_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("opd.id"), nullable=False)
@@ -137,9 +150,22 @@ class Liaison(db.Model):
     valid_to: orm.Mapped[dt.date | None] = orm.mapped_column(sa.Date, nullable=True)
     #: e.g. the SK number that appointed them
     note: orm.Mapped[str | None] = orm.mapped_column(sa.Text, nullable=True)
+    #: still to happen to this term's account the day after ``valid_to`` (a handover dated in the future)
+    pending_account: orm.Mapped[AccountChange | None] = orm.mapped_column(str_enum(AccountChange, 16), nullable=True)
+    #: the account still has to get this OPD on ``valid_from`` (a term starting in the future)
+    pending_opd: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False, default=False,
+                                                      server_default=sa.false())
+    #: who recorded the handover whose account change is pending: the actor of its audit rows
+    pending_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
 
     opd: orm.Mapped[OPD] = orm.relationship()
-    user: orm.Mapped[User] = orm.relationship()
+    user: orm.Mapped[User] = orm.relationship(foreign_keys=[user_id])
+    pending_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[pending_by_id])
+
+    @property
+    def cancelled(self) -> bool:
+        """Replaced before it began: the term never served."""
+        return self.valid_to is not None and self.valid_to < self.valid_from
 
     def __repr__(self) -> str:
         return f"<Liaison opd={self.opd_id} user={self.user_id} {self.valid_from}..{self.valid_to}>"

@@ -92,3 +92,31 @@ def test_daily_cli(make, runner):
     out = runner.invoke(args=["daily", "--today", TODAY.isoformat()])
     assert "closed 0" in out.output and "marked 0 overdue" in out.output
     assert runner.invoke(args=["daily", "--today", "kemarin"]).exit_code != 0
+
+
+def test_daily_cli_applies_a_handover_on_its_first_day(make, runner):
+    """Recorded on 20 December 2026 from the command line (no actor) for Monday 4 January 2027."""
+    from portal.core.models import AuditLog
+    from portal.people.liaisons import hand_over
+    from portal.people.models import User
+
+    opd = make.opd("DPUPR", email="pupr@uji.go.id")
+    old = make.user("opd", opd=opd, email="lama@uji.go.id")
+    new = make.user("opd", email="baru@uji.go.id")
+    db.session.add(Liaison(opd=opd, user=old, valid_from=dt.date(2024, 1, 1)))
+    db.session.flush()
+    hand_over(opd, new, dt.date(2027, 1, 4), old_account="detach", today=dt.date(2026, 12, 20))
+    db.session.commit()
+    out = runner.invoke(args=["daily", "--today", "2027-01-03"])
+    assert out.exit_code == 0 and "changed 0 accounts by handovers" in out.output
+    out = runner.invoke(args=["daily", "--today", "2027-01-04", "--dry-run"])
+    assert "would have" in out.output and "changed 2 accounts by handovers" in out.output
+    db.session.expire_all()
+    assert db.session.get(User, old.id).opd_id == opd.id and db.session.get(User, new.id).opd_id is None
+    out = runner.invoke(args=["daily", "--today", "2027-01-04"])
+    assert "changed 2 accounts by handovers" in out.output
+    db.session.expire_all()
+    assert db.session.get(User, old.id).opd_id is None and db.session.get(User, new.id).opd_id == opd.id
+    logs = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "user.update")).all()
+    assert len(logs) == 2 and {a.actor_id for a in logs} == {None}
+    assert "changed 0 accounts by handovers" in runner.invoke(args=["daily", "--today", "2027-01-04"]).output

@@ -32,6 +32,7 @@ from portal.core.timeutil import today_wib
 from portal.core.workdays import get_calendar
 from portal.extensions import db
 from portal.meetings.actions import actions_for_opd
+from portal.people import liaisons
 from portal.people.models import Role
 
 S = Status
@@ -130,7 +131,8 @@ def opd_home():
         groups.append({"stage": stage, "total": len(items), "rows": items[start:start + size],
                        "page": min(page, pages), "pages": pages})
     return render("admin/desk/home.html", opd=current_user.opd, groups=groups, counts=counts, only=only,
-                  actions=[] if only else actions_for_opd(scope), today=today_wib(), title_of=_opd_title)
+                  actions=[] if only else actions_for_opd(scope), today=today_wib(), title_of=_opd_title,
+                  terms=[] if only else liaisons.upcoming(current_user))
 
 
 def _opd_title(c: Complaint) -> str:

@@ -6,6 +6,7 @@ same transaction as the change.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from portal.complaints.models import Category, Complaint, Status
 from portal.core import audit as audit_log
 from portal.core import passwords, workdays
 from portal.core.auth import role_required
+from portal.core.i18n import tanggal
 from portal.core.models import AuditLog, HolidayOverride
 from portal.core.render import render
 from portal.core.timeutil import today_wib
@@ -156,7 +158,8 @@ def _opd_page(opd: OPD, form: OPDForm | None = None, handover: HandoverForm | No
     open_count = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)
                                    .where(Complaint.opd_id == opd.id, Complaint.status.in_(Status.OPEN)))
     return render("admin/settings/opd.html", opd=opd, form=form, handover=handover, roster=roster,
-                  open_count=open_count, status=status, head_form=head or head_form(opd))
+                  open_count=open_count, status=status, head_form=head or head_form(opd), today=today_wib(),
+                  day_after=lambda d: d + dt.timedelta(days=1))
 
 
 def _liaison_candidates(opd: OPD) -> list[tuple[str, str]]:
@@ -170,7 +173,8 @@ def _liaison_candidates(opd: OPD) -> list[tuple[str, str]]:
 @bp.post("/pengaturan/opd/<int:opd_id>/serah-terima")
 @role_required(Role.KOMINFO)
 def people_handover(opd_id: int):
-    """A new liaison takes over; the old term ends (history kept) and the old account loses access."""
+    """A new liaison takes over; the old term ends (history kept) and the old account loses access — on the
+    handover's first day: one dated in the future only schedules the account changes."""
     opd = db.session.get(OPD, opd_id) or abort(404)
     form = HandoverForm()
     form.user.choices = _liaison_candidates(opd)
@@ -187,7 +191,11 @@ def people_handover(opd_id: int):
                                 else _("Pilih akun pejabat penghubung (peran OPD) yang aktif."))
         return _opd_page(opd, handover=form, status=422)
     db.session.commit()
-    flash(_("%(n)s kini pejabat penghubung %(o)s.", n=new_user.name, o=opd.name), "success")
+    if form.valid_from.data > today_wib():
+        flash(_("%(n)s menjadi pejabat penghubung %(o)s mulai %(d)s; perubahan akun dijadwalkan pada tanggal itu.",
+                n=new_user.name, o=opd.name, d=tanggal(form.valid_from.data)), "success")
+    else:
+        flash(_("%(n)s kini pejabat penghubung %(o)s.", n=new_user.name, o=opd.name), "success")
     return redirect(url_for("admin.people_opd", opd_id=opd.id), code=303)
 
 

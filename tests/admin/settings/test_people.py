@@ -126,6 +126,58 @@ def test_handover_detach_keeps_account_without_opd(world, make, login_as):
     assert old.active is True and old.opd_id is None and old.opd_scope() == []
 
 
+def test_handover_dated_in_the_future_schedules_the_account_changes(world, make, login_as, monkeypatch):
+    """Recorded on 20 December 2026 for 4 January 2027: the page says what happens to the accounts, and when."""
+    from portal.admin.settings import routes
+    from portal.complaints.daily import run_daily
+    from portal.people import liaisons
+
+    for module in (routes, liaisons):
+        monkeypatch.setattr(module, "today_wib", lambda: dt.date(2026, 12, 20))
+    new = make.user("opd", email="pengganti3@uji.go.id", name="Pengganti Tahun Baru", opd=world.dinkes)
+    client = login_as(world.kominfo)
+    resp = client.post(f"/admin/pengaturan/opd/{world.dpupr.id}/serah-terima",
+                       data={"user": new.id, "valid_from": "2027-01-04", "old_account": "deactivate"})
+    assert resp.status_code == 303
+    db.session.expire_all()
+    old = db.session.get(User, world.liaison.id)
+    assert old.active is True and old.opd_id == world.dpupr.id
+    assert db.session.get(User, new.id).opd_id == world.dinkes.id  # keeps its present OPD until then
+    assert actions() == ["liaison.end", "liaison.start"]
+    page = client.get(f"/admin/pengaturan/opd/{world.dpupr.id}").get_data(as_text=True)
+    assert "mulai 4 Januari 2027; perubahan akun dijadwalkan pada tanggal itu" in page  # the flash message
+    assert "Dijadwalkan 4 Januari 2027: akun dinonaktifkan." in page
+    assert "Dijadwalkan 4 Januari 2027: akun mendapat akses ke OPD ini." in page
+    assert "terjadwal" in page
+    run_daily(dt.date(2027, 1, 4), notify=False)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, world.liaison.id).active is False
+    assert db.session.get(User, new.id).opd_id == world.dpupr.id
+    assert actions() == ["liaison.end", "liaison.start", "user.deactivate", "user.update"]
+    assert {a.actor_id for a in db.session.scalars(sa.select(AuditLog))} == {world.kominfo.id}
+    monkeypatch.setattr(routes, "today_wib", lambda: dt.date(2027, 1, 4))
+    page = client.get(f"/admin/pengaturan/opd/{world.dpupr.id}").get_data(as_text=True)
+    assert "Dijadwalkan" not in page and "terjadwal" not in page
+
+
+def test_handover_page_in_english(world, make, login_as, monkeypatch):
+    from portal.admin.settings import routes
+    from portal.people import liaisons
+
+    for module in (routes, liaisons):
+        monkeypatch.setattr(module, "today_wib", lambda: dt.date(2026, 12, 20))
+    new = make.user("opd", email="pengganti4@uji.go.id", name="Pengganti")
+    client = login_as(world.kominfo)
+    client.post(f"/admin/pengaturan/opd/{world.dpupr.id}/serah-terima",
+                data={"user": new.id, "valid_from": "2027-01-04", "old_account": "detach"})
+    from flask_babel import refresh
+
+    refresh()  # the test's app context keeps the locale on g: select it again for this request
+    page = client.get(f"/admin/pengaturan/opd/{world.dpupr.id}?lang=en").get_data(as_text=True)
+    assert "Scheduled for 4 January 2027: the account loses access to this OPD." in page
+
+
 def test_categories_tree_norms_default_opd_keywords(world, login_as):
     client = login_as(world.kominfo)
     resp = client.post("/admin/pengaturan/kategori", data={
