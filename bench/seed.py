@@ -124,14 +124,16 @@ def _ensure_summary(echo) -> None:
     from portal.complaints import summary
     from portal.extensions import db
 
-    if db.session.scalar(sa.select(sa.func.count()).select_from(summary.ComplaintSummary.__table__)):
-        return
-    with db.engine.begin() as conn:
-        summary.install_triggers(conn)
-    t0 = time.perf_counter()
-    rows = summary.rebuild()
-    db.session.commit()
-    echo(f"[seed] summary rebuilt: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(summary.ComplaintSummary.__table__)):
+        with db.engine.begin() as conn:
+            summary.install_triggers(conn)
+        t0 = time.perf_counter()
+        rows = summary.rebuild()
+        db.session.commit()
+        echo(f"[seed] summary rebuilt: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
+    db.session.close()
+    # what the daily job does after a bulk load: give the dead summary rows' space back (PostgreSQL)
+    echo(f"[seed] summary tables: {summary.describe_compacted(summary.compact())}")
 
 
 def _seed(app, n: int, echo, backend: str) -> None:
@@ -163,11 +165,16 @@ def _seed(app, n: int, echo, backend: str) -> None:
     except Exception as exc:  # meetings are not benchmarked; their seeding must not block complaints
         db.session.rollback()
         echo(f"[seed] meetings demo skipped: {type(exc).__name__}")
+    db.session.close()
     with db.engine.connect() as conn:
         if backend == "postgresql":
             conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
         else:
             conn.exec_driver_sql("ANALYZE")
+    from portal.complaints import summary
+
+    # as the daily job does after a bulk load (portal/complaints/summary.py compact)
+    echo(f"[seed] summary tables: {summary.describe_compacted(summary.compact())}")
     echo(f"[seed] {backend} {label(n)}: seeded {n:,} complaints in {time.perf_counter() - t0:.0f} s")
 
 

@@ -35,6 +35,10 @@ def daily(today_s: str | None, no_notify: bool, send: bool, dry_run: bool) -> No
         return
     db.session.commit()
     click.echo(f"{today}: {result.summary()}")
+    from portal.complaints.summary import compact, describe_compacted
+
+    # (committed above: no transaction of ours holds a lock the rewrite would wait for)
+    click.echo(f"summary tables: {describe_compacted(compact())}")
     if send:
         from portal.core.mail import send_pending
 

@@ -322,34 +322,74 @@ def _live_hist(start: dt.date | None, end: dt.date | None):
     return [(o, k, b, n) for _m, o, k, b, n in db.session.execute(stmt, params)]
 
 
+def _month_end(month: dt.date) -> dt.date:
+    return _month_add(month, 1) - dt.timedelta(days=1)
+
+
+def _edge(month: dt.date, first: dt.date, last: dt.date) -> tuple[bool, list[tuple[dt.date, dt.date]]]:
+    """How to count the days ``first``…``last`` of ``month`` (a month the period covers only partly).
+
+    Histograms add up, so the covered days are either counted from the complaints (``(False, [(first,
+    last)])``) or taken as the month's rows minus the uncovered days counted from the complaints
+    (``(True, uncovered pieces)``), whichever reads fewer days of complaints. A period ending today
+    (the dashboard's default) thus reads the current month from the rows, and the days after today
+    (none submitted yet) cost an empty index range."""
+    from portal.core.timeutil import today_wib
+
+    today = today_wib()
+
+    def cost(a: dt.date, b: dt.date) -> int:  # days that can hold complaints (none is submitted after today)
+        return max(0, (min(b, today) - a).days + 1)
+
+    before, after = (month, first - dt.timedelta(days=1)), (last + dt.timedelta(days=1), _month_end(month))
+    pieces = [(a, b) for a, b in (before, after) if a <= b]
+    if sum(cost(a, b) for a, b in pieces) < cost(first, last):
+        return True, pieces
+    return False, [(first, last)]
+
+
 def histograms(start: dt.date | None, end: dt.date | None) -> dict[tuple[int, str], dict[int, int]]:
-    """``{(opd_id, kind): {bucket: n}}`` for complaints submitted in [start, end] (WIB days)."""
-    first_full = None if start is None else (start if start.day == 1 else _month_add(start, 1))
-    after_last = None  # the first month not wholly in the period
-    if end is not None:
-        nxt = end + dt.timedelta(days=1)
-        after_last = nxt if nxt.day == 1 else dt.date(end.year, end.month, 1)
-    parts = []
-    if first_full is not None and after_last is not None and first_full >= after_last:
-        parts += _live_hist(start, end)  # no whole month in the period
-    else:
-        t = ComplaintDuration.__table__
-        conds = []
-        if first_full is not None:
-            conds.append(t.c.month >= first_full)
-            if start < first_full:
-                parts += _live_hist(start, first_full - dt.timedelta(days=1))
-        if after_last is not None:
-            conds.append(t.c.month < after_last)
-            if after_last <= end:
-                parts += _live_hist(after_last, end)
+    """``{(opd_id, kind): {bucket: n}}`` for complaints submitted in [start, end] (WIB days).
+
+    Whole months come from the rows; a month the period covers only partly is corrected from the
+    complaints on the cheaper side (:func:`_edge`)."""
+    t = ComplaintDuration.__table__
+    plus: list = []
+    minus: list = []
+    lo = None if start is None else dt.date(start.year, start.month, 1)  # the first month read from the rows
+    hi = None if end is None else _month_add(end, 1)  # the first month not read from the rows
+    edges: dict[dt.date, tuple[dt.date, dt.date]] = {}
+    if start is not None and start.day != 1:
+        edges[lo] = (start, _month_end(lo) if end is None else min(end, _month_end(lo)))
+    if end is not None and end != _month_end(end):
+        month = dt.date(end.year, end.month, 1)
+        edges[month] = (edges.get(month, (month if start is None else max(start, month), end))[0], end)
+    for month, (first, last) in edges.items():
+        from_rows, pieces = _edge(month, first, last)
+        for a, b in pieces:
+            (minus if from_rows else plus).extend(_live_hist(a, b))
+        if not from_rows:  # this month is not read from the rows
+            if month == lo:
+                lo = _month_add(month, 1)
+            if hi is not None and month == _month_add(hi, -1):
+                hi = month
+    if lo is None or hi is None or lo < hi:
+        conds = [*(() if lo is None else (t.c.month >= lo,)), *(() if hi is None else (t.c.month < hi,))]
         q = (sa.select(t.c.opd_id, t.c.kind, t.c.bucket, sa.func.sum(t.c.n)).where(*conds)
              .group_by(t.c.opd_id, t.c.kind, t.c.bucket))
-        parts += list(db.session.execute(q))
+        plus.extend(db.session.execute(q))
     hist: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for opd_id, kind, b, n in parts:
-        if n:
-            hist[(int(opd_id), kind)][int(b)] += int(n)
+    for rows, sign in ((plus, 1), (minus, -1)):
+        for opd_id, kind, b, n in rows:
+            if n:
+                hist[(int(opd_id), kind)][int(b)] += sign * int(n)
+    if minus:  # what the subtraction emptied is not there at all (as if counted live)
+        for key in list(hist):
+            buckets = {b: n for b, n in hist[key].items() if n}
+            if buckets:
+                hist[key] = defaultdict(int, buckets)
+            else:
+                del hist[key]
     return hist
 
 

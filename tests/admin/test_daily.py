@@ -89,6 +89,7 @@ def test_daily_cli(make, runner):
     assert db.session.scalar(sa.select(Complaint.status).where(Complaint.tracking_no == "9000001")) == S.PROSES
     out = runner.invoke(args=["daily", "--today", TODAY.isoformat()])
     assert out.exit_code == 0 and "closed 1" in out.output
+    assert "summary tables: nothing to compact" in out.output  # small and compact (summary.compact)
     out = runner.invoke(args=["daily", "--today", TODAY.isoformat()])
     assert "closed 0" in out.output and "marked 0 overdue" in out.output
     assert runner.invoke(args=["daily", "--today", "kemarin"]).exit_code != 0

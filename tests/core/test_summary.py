@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from portal.complaints import stats, summary
@@ -119,3 +120,42 @@ def test_the_dashboards_one_pass_equals_the_separate_readers(app, make):
         assert parts["channel"] == summary.by_channel(start, end)
         assert parts["category"] == summary.by_category(start, end)
     assert parts["recap"]["total"] >= 3
+
+
+@pytest.mark.db_commits  # VACUUM runs outside any transaction, on a connection of its own
+def test_compact_rewrites_bloated_summary_tables_on_postgresql(app, make, runner, monkeypatch):
+    for i in range(30):
+        make.complaint(status="proses", submitted_at=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC) + dt.timedelta(days=i))
+    db.session.commit()
+    if db.engine.dialect.name != "postgresql":
+        assert summary.compact(force=True) == []  # SQLite updates in place: nothing to give back
+        return
+    rows = db.session.execute(sa.text("SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+                                      "WHERE relname = ANY(:t)"), {"t": list(summary.SUMMARY_TABLES)}).all()
+    options = dict(rows)
+    assert options == dict.fromkeys(summary.SUMMARY_TABLES, f"fillfactor={summary.FILLFACTOR}")
+    db.session.commit()
+    assert summary.compact() == []  # small and compact: left alone
+    monkeypatch.setattr(summary, "BLOAT_MIN_BYTES", 0)
+    monkeypatch.setattr(summary, "ROW_BYTES", 1)  # as if every table held far more bytes than its rows need
+    done = summary.compact()
+    assert [t for t, _before, _after in done] == list(summary.SUMMARY_TABLES)
+    assert all(after > 0 for _t, _b, after in done)
+    assert summary.stored_rows() == summary.live_rows()  # the rewrite keeps every row
+    db.session.commit()  # our own reads would hold the lock it waits for
+    result = runner.invoke(args=["stats", "compact", "--force"])
+    assert result.exit_code == 0 and "complaint_summary" in result.output and " MB" in result.output
+
+
+@pytest.mark.db_commits
+def test_compact_skips_a_table_it_cannot_lock_in_time(app, make):
+    if db.engine.dialect.name != "postgresql":
+        return
+    make.complaint(status="proses")
+    db.session.commit()
+    with db.engine.connect() as other:
+        other.exec_driver_sql("BEGIN")
+        other.exec_driver_sql("LOCK TABLE complaint_breakdown IN ACCESS SHARE MODE")  # a long report, say
+        done = summary.compact(force=True, lock_timeout="200ms")
+        other.exec_driver_sql("ROLLBACK")
+    assert [t for t, _b, _a in done] == ["complaint_summary", "complaint_duration"]

@@ -133,3 +133,42 @@ def test_dashboard_reads_regions_reporters_and_medians_from_the_rows(app, make, 
     for name in ("by_region", "by_reporter", "medians_per_opd"):
         monkeypatch.setattr(public_stats, name, live)
     assert client.get("/?from=2025-01-01&to=2025-12-31").status_code == 200
+
+
+def test_months_covered_in_part_are_corrected_on_the_cheaper_side(app, make, monkeypatch):
+    """A month the period covers only partly: the covered days from the complaints, or the month's rows
+    minus the uncovered days, whichever reads fewer days that can hold complaints (none after today).
+    Both give the live medians; the dashboard's default (this year, until today) reads no day live."""
+    import portal.core.timeutil as timeutil
+
+    monkeypatch.setattr(timeutil, "today_wib", lambda: dt.date(2027, 1, 20))
+    dpupr = make.opd("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang")
+    dinkes = make.opd("DINKES", "Dinas Kesehatan")
+    start = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)  # 09:00 WIB
+    for i in range(80):  # 1 Nov 2026 … 19 Jan 2027, every day, durations varying
+        at = start + _day(i)
+        make.complaint(opd=(dpupr, dinkes)[i % 2], status="proses", submitted_at=at,
+                       verified_at=at + _day(0.1 * (i % 17)), first_followup_at=at + _day(1 + (i % 23)))
+    db.session.commit()
+    read: list[tuple] = []
+    live = summary_more._live_hist
+    monkeypatch.setattr(summary_more, "_live_hist", lambda a, b: read.append((a, b)) or live(a, b))
+    periods = {
+        (dt.date(2026, 11, 3), dt.date(2026, 11, 29)): [(dt.date(2026, 11, 1), dt.date(2026, 11, 2)),
+                                                        (dt.date(2026, 11, 30), dt.date(2026, 11, 30))],
+        (dt.date(2026, 11, 10), dt.date(2026, 11, 12)): [(dt.date(2026, 11, 10), dt.date(2026, 11, 12))],
+        (dt.date(2026, 12, 28), dt.date(2027, 1, 3)): [(dt.date(2026, 12, 28), dt.date(2026, 12, 31)),
+                                                       (dt.date(2027, 1, 1), dt.date(2027, 1, 3))],
+        (dt.date(2026, 11, 20), dt.date(2027, 1, 19)): [(dt.date(2026, 11, 20), dt.date(2026, 11, 30)),
+                                                        (dt.date(2027, 1, 20), dt.date(2027, 1, 31))],
+        (dt.date(2027, 1, 1), dt.date(2027, 1, 20)): [(dt.date(2027, 1, 21), dt.date(2027, 1, 31))],  # "this year"
+        (None, dt.date(2026, 12, 15)): [(dt.date(2026, 12, 1), dt.date(2026, 12, 15))],
+        (dt.date(2026, 12, 5), None): [(dt.date(2026, 12, 1), dt.date(2026, 12, 4))],
+    }
+    for (a, b), expected in periods.items():
+        read.clear()
+        assert summary_more.medians_per_opd(a, b) == public_stats.medians_per_opd(a, b), (a, b)
+        assert read == expected, (a, b)
+    read.clear()
+    summary_more.histograms(dt.date(2026, 11, 1), dt.date(2027, 1, 31))
+    assert read == []  # whole months: the rows alone
