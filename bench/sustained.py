@@ -40,10 +40,10 @@ def measure(app_spec: str, env: dict, paths: list[tuple[str, str]], seconds: int
     rows: dict[str, dict] = {}
     with common.gunicorn(app_spec, env, ready_path=ready_path) as (base, proc):
         log_path = Path(f"/proc/{proc.pid}/fd/1").resolve()  # the master's log file (bench/common.py)
-        initial = len(common.worker_pids(proc.pid))
         for path, _name in paths:  # one request each: the first, cold figure
             common.status_of(base + path)
         common.wrk(base + paths[0][0], seconds=3, connections=connections, paths=[p for p, _ in paths])
+        initial = len(common.worker_pids(proc.pid))  # all forked by now (the master warms up first)
         before = _boots(log_path)
         rows["mixed"] = common.wrk(base + paths[0][0], seconds=seconds, connections=connections,
                                    paths=[p for p, _ in paths])

@@ -23,17 +23,21 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(email: str, role: Role | str, password: str, *, name: str = "", position: str | None = None,
-                opd: OPD | None = None, actor: Any = None) -> User:
+                opd: OPD | None = None, awaiting_handover: bool = False, actor: Any = None) -> User:
     """Add an active account (flushed, not committed) and its ``user.create`` audit row.
 
+    ``awaiting_handover``: a liaison whose term has not begun gets no OPD now; a handover dated on their
+    first day gives it then (:func:`portal.people.liaisons.hand_over`), so they reach no complaint before.
+
     :raises PeopleError: ``email``/``invalid`` or ``taken``; ``opd``/``required`` (role ``opd`` without an
-        OPD) or ``not_allowed`` (another role with one); ``password``/``weak`` with the policy's reasons.
+        OPD, unless awaiting a handover) or ``not_allowed`` (another role with one); ``password``/``weak``
+        with the policy's reasons.
     """
     email = normalise_email(email)
     role = Role(role)
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise PeopleError("email", "taken", email)
-    if role == Role.OPD and opd is None:
+    if role == Role.OPD and opd is None and not awaiting_handover:
         raise PeopleError("opd", "required")
     if role != Role.OPD and opd is not None:
         raise PeopleError("opd", "not_allowed")

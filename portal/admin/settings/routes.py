@@ -211,7 +211,8 @@ def people_users():
         opd = db.session.get(OPD, int(form.opd.data)) if form.opd.data.isdigit() else None
         try:
             user = create_user(form.email.data, form.role.data, form.password.data, name=form.name.data,
-                               position=form.position.data, opd=opd, actor=current_user)
+                               position=form.position.data, opd=opd, awaiting_handover=form.awaiting.data,
+                               actor=current_user)
         except PeopleError as exc:
             _user_error(form, exc)
         else:

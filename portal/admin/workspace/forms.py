@@ -169,12 +169,15 @@ class UserForm(FlaskForm):
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)], filters=[_strip])
     role = SelectField(_l("Peran"), choices=ROLE_CHOICES)
     opd = SelectField(_l("OPD"), choices=[], validate_choice=False)
+    awaiting = BooleanField(_l("Belum bertugas: OPD diberikan oleh serah terima pada hari pertamanya"))
     password = PasswordField(_l("Kata sandi awal"), validators=[DataRequired(), Length(max=200)])
 
     def validate_opd(self, field):
-        if self.role.data == "opd" and not field.data:
+        if self.role.data == "opd" and not field.data and not self.awaiting.data:
             raise ValidationError(_l("Pejabat penghubung wajib memiliki OPD."))
-        if self.role.data != "opd" and field.data:
+        if self.role.data == "opd" and field.data and self.awaiting.data:
+            raise ValidationError(_l("Pilih OPD atau tandai belum bertugas, tidak keduanya."))
+        if self.role.data != "opd" and (field.data or self.awaiting.data):
             raise ValidationError(_l("Hanya peran OPD yang terikat pada OPD."))
 
 

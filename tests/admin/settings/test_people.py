@@ -210,3 +210,38 @@ def test_holiday_override_changes_calendar_and_is_audited(world, login_as):
     assert get_calendar().is_working_day(day)
     assert actions() == ["holiday.create", "holiday.delete"]
     assert "holiday.delete" in client.get("/admin/pengaturan").get_data(as_text=True)
+
+
+def test_a_liaison_who_starts_later_gets_an_account_without_an_opd_until_the_handover(world, login_as, client,
+                                                                                     monkeypatch):
+    """The account is made on 20 December 2026 for a term from 4 January 2027: no OPD (no complaint in
+    reach) until the handover's first day gives it one."""
+    from portal.admin.settings import routes
+    from portal.complaints.daily import run_daily
+    from portal.people import liaisons
+
+    for module in (routes, liaisons):
+        monkeypatch.setattr(module, "today_wib", lambda: dt.date(2026, 12, 20))
+    admin = login_as(world.kominfo)
+    data = {"email": "calon@uji.go.id", "name": "Calon Penghubung", "role": "opd", "opd": "",
+            "password": "Sangat-Aman-2026"}
+    page = admin.post("/admin/pengaturan/pengguna", data=data)
+    assert page.status_code == 422 and "Pejabat penghubung wajib memiliki OPD." in page.get_data(as_text=True)
+    both = admin.post("/admin/pengaturan/pengguna", data=dict(data, opd=world.dpupr.id, awaiting="y"))
+    assert both.status_code == 422 and "tidak keduanya" in both.get_data(as_text=True)
+    other_role = admin.post("/admin/pengaturan/pengguna", data=dict(data, role="pimpinan", awaiting="y"))
+    assert other_role.status_code == 422
+    assert admin.post("/admin/pengaturan/pengguna", data=dict(data, awaiting="y")).status_code == 303
+    new = db.session.scalar(sa.select(User).where(User.email == "calon@uji.go.id"))
+    assert new.opd_id is None and new.active
+    assert f'value="{new.id}"' in admin.get(f"/admin/pengaturan/opd/{world.dpupr.id}").get_data(as_text=True)
+    resp = admin.post(f"/admin/pengaturan/opd/{world.dpupr.id}/serah-terima",
+                      data={"user": new.id, "valid_from": "2027-01-04", "old_account": "detach"})
+    assert resp.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(User, new.id).opd_id is None  # nothing in reach before 4 January
+    run_daily(dt.date(2027, 1, 4), notify=False)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, new.id).opd_id == world.dpupr.id
+    assert db.session.get(User, world.liaison.id).opd_id is None
