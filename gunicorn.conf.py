@@ -62,19 +62,19 @@ def _warm(app, log) -> None:
 
 def when_ready(server):
     """With preload the master warms the app (mappers, locales, templates, holidays) before forking."""
-    if preload_app and (app := _portal_app(server.app.wsgi())) is not None:
+    if server.cfg.preload_app and (app := _portal_app(server.app.wsgi())) is not None:
         _warm(app, server.log)
 
 
 def post_worker_init(worker):
     """Without preload each worker warms its own app once it is loaded."""
-    if not preload_app and (app := _portal_app(worker.wsgi)) is not None:
+    if not worker.cfg.preload_app and (app := _portal_app(worker.wsgi)) is not None:
         _warm(app, worker.log)
 
 
 def post_fork(server, worker):
     """A forked worker opens its own database connections (none inherited from the master)."""
-    if not preload_app:
+    if not server.cfg.preload_app:  # gunicorn's own setting (``--preload`` on the command line counts)
         return
     app = _portal_app(server.app.wsgi())
     if app is None:

@@ -345,7 +345,7 @@ BLOAT_MIN_BYTES = 8 * 1024 * 1024
 ROW_BYTES = 128
 
 
-def compact(engine=None, force: bool = False, lock_timeout: str = "5s") -> list[tuple[str, int, int]]:
+def compact(engine=None, force: bool = False, lock_timeout: str = "1s") -> list[tuple[str, int, int]]:
     """``VACUUM (FULL, ANALYZE)`` the summary tables that are bloated (all of them with ``force``).
 
     Each write of a complaint updates summary rows; a bulk load or import in one transaction leaves
@@ -353,7 +353,10 @@ def compact(engine=None, force: bool = False, lock_timeout: str = "5s") -> list[
     seeding 1M complaints the region table took 139 MB for 31k live rows (2 MB compact), and every
     dashboard scan read all of it (cold dashboard 340 ms → 227 ms once compact; docs/BENCHMARKS.md).
     The rewrite holds an exclusive lock for well under a second per table at that size; it waits at
-    most ``lock_timeout`` for it (a table it cannot lock is left for the next run). Run by the daily
+    most ``lock_timeout`` for it (a table it cannot lock is left for the next run) — while it waits,
+    readers and writers of that table queue behind it, so the wait is short and the daily job runs it
+    last, in the quiet early morning. A table whose live-row count PostgreSQL does not know yet (0 right
+    after a rebuild, before the statistics arrive) is compacted only with ``force``. Run by the daily
     job and ``flask --app portal stats compact``; nothing to do on SQLite (updates in place).
     Returns ``(table, bytes before, bytes after)`` of the tables it rewrote.
     """
@@ -362,20 +365,24 @@ def compact(engine=None, force: bool = False, lock_timeout: str = "5s") -> list[
         return []
     done = []
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(f"SET lock_timeout = '{lock_timeout}'")
-        for table in SUMMARY_TABLES:
-            size, live = conn.execute(sa.text(
-                "SELECT pg_total_relation_size(c.oid), coalesce(s.n_live_tup, c.reltuples::bigint, 0) "
-                "FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
-                "WHERE c.oid = to_regclass(:t)"), {"t": table}).one_or_none() or (0, 0)
-            if not size or not (force or (size > BLOAT_MIN_BYTES and size > BLOAT_FACTOR * max(live, 0) * ROW_BYTES)):
-                continue
-            try:
-                conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {table}")
-            except sa.exc.OperationalError:  # the lock was not granted in time: next run
-                continue
-            after = conn.scalar(sa.text("SELECT pg_total_relation_size(to_regclass(:t))"), {"t": table})
-            done.append((table, int(size), int(after or 0)))
+        conn.execute(sa.text("SELECT set_config('lock_timeout', :v, false)"), {"v": lock_timeout})
+        try:
+            for table in SUMMARY_TABLES:
+                size, live = conn.execute(sa.text(
+                    "SELECT pg_total_relation_size(c.oid), greatest(s.n_live_tup, c.reltuples::bigint, 0) "
+                    "FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
+                    "WHERE c.oid = to_regclass(:t)"), {"t": table}).one_or_none() or (0, 0)
+                bloated = live > 0 and size > BLOAT_MIN_BYTES and size > BLOAT_FACTOR * live * ROW_BYTES
+                if not size or not (force or bloated):
+                    continue
+                try:
+                    conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {table}")  # a constant of SUMMARY_TABLES
+                except sa.exc.OperationalError:  # the lock was not granted in time: next run
+                    continue
+                after = conn.scalar(sa.text("SELECT pg_total_relation_size(to_regclass(:t))"), {"t": table})
+                done.append((table, int(size), int(after or 0)))
+        finally:  # the connection goes back to the pool: nothing else may inherit the short lock timeout
+            conn.exec_driver_sql("RESET lock_timeout")
     return done
 
 

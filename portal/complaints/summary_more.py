@@ -30,6 +30,7 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import orm
 
 from portal.complaints.summary import SQLITE_UPDATE_COLUMNS, _hidden_sql
@@ -384,12 +385,16 @@ def histograms(start: dt.date | None, end: dt.date | None) -> dict[tuple[int, st
             if n:
                 hist[(int(opd_id), kind)][int(b)] += sign * int(n)
     if minus:  # what the subtraction emptied is not there at all (as if counted live)
+        drift = False
         for key in list(hist):
-            buckets = {b: n for b, n in hist[key].items() if n}
+            drift = drift or any(n < 0 for n in hist[key].values())
+            buckets = {b: n for b, n in hist[key].items() if n > 0}
             if buckets:
                 hist[key] = defaultdict(int, buckets)
             else:
                 del hist[key]
+        if drift:  # the rows count fewer than the complaints: they drifted (`stats check`, `stats rebuild`)
+            current_app.logger.warning("complaint_duration rows below the live count: run `stats check`")
     return hist
 
 

@@ -39,6 +39,8 @@ def create_user(email: str, role: Role | str, password: str, *, name: str = "", 
         raise PeopleError("email", "taken", email)
     if role == Role.OPD and opd is None and not awaiting_handover:
         raise PeopleError("opd", "required")
+    if awaiting_handover and (role != Role.OPD or opd is not None):
+        raise PeopleError("opd", "not_allowed")  # only a liaison awaits a handover, and without an OPD yet
     if role != Role.OPD and opd is not None:
         raise PeopleError("opd", "not_allowed")
     problems = passwords.problems(password, email)

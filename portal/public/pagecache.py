@@ -149,8 +149,8 @@ def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip
     return wrapper
 
 
-#: "not memoised yet" in :meth:`FastPath._match` (``None`` is a memoised "Flask answers")
-_MISSING = object()
+#: URLs longer than this (host + path) are matched each time, not memoised
+MEMO_URL_CHARS = 512
 
 
 # --- the fast path --------------------------------------------------------------------------------
@@ -250,32 +250,38 @@ class FastPath:
         still holds an expired copy, the copy, unless this request is the one to render its successor."""
         memo = cache.memo()
         entry = cache.get(full)
-        stale = found[0] if found is not None else None
-        if entry is not None and (stale is None or float(entry["at"]) > stale[5]):
+        if entry is not None:  # (another worker may have renewed it already)
             prepared = self._prepare(entry)
-            memo.set(full, prepared, len(prepared[2]) + 1024, float(entry["at"]) + float(entry.get("ttl", _ttl())))
+            size = len(prepared[2]) + sum(len(k) + len(v) for k, v in prepared[1]) + 256
+            memo.set(full, prepared, size, float(entry["at"]) + float(entry.get("ttl", _ttl())))
             return prepared
-        if stale is not None and not memo.claim(full):
-            return stale  # another request of this worker is rendering the successor
+        if found is not None and not memo.claim(full):
+            return found[0]  # another request of this worker is rendering the successor
         return None
 
     def _match(self, environ: dict) -> tuple[str, dict] | None:
-        """The endpoint and arguments of the request's URL (``None``: not found or a redirect), memoised
-        per host, scheme, script root and path (a bounded LRU: tracking numbers come and go)."""
+        """The endpoint and arguments of the request's URL (``None``: not found or a redirect).
+
+        URLs of cached views are memoised per host, scheme, script root and path, in a bounded LRU
+        (tracking numbers come and go); nothing else is (a flood of random paths must not fill it)."""
         from werkzeug.exceptions import HTTPException
 
-        token = (environ.get("HTTP_HOST"), environ.get("wsgi.url_scheme"), environ.get("SCRIPT_NAME"),
-                 environ.get("PATH_INFO"))
-        with self._lock:
-            found = self._routes.get(token, _MISSING)
-        if found is not _MISSING:
-            return found
+        token = (environ.get("HTTP_HOST") or "", environ.get("wsgi.url_scheme") or "",
+                 environ.get("SCRIPT_NAME") or "", environ.get("PATH_INFO") or "")
+        if sum(map(len, token)) > MEMO_URL_CHARS:
+            token = None
+        else:
+            with self._lock:
+                found = self._routes.get(token)
+            if found is not None:
+                return found
         try:
             found = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:  # not found, or a redirect (trailing slash): Flask answers
-            found = None
-        with self._lock:
-            self._routes[token] = found
+            return None
+        if token is not None and found[0] in self.views():
+            with self._lock:
+                self._routes[token] = found
         return found
 
     def _prepare(self, entry: dict) -> tuple:

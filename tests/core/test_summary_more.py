@@ -172,3 +172,20 @@ def test_months_covered_in_part_are_corrected_on_the_cheaper_side(app, make, mon
     read.clear()
     summary_more.histograms(dt.date(2026, 11, 1), dt.date(2027, 1, 31))
     assert read == []  # whole months: the rows alone
+
+
+def test_rows_that_drifted_below_the_live_count_give_no_negative_counts(app, make, monkeypatch, caplog):
+    import logging
+
+    import portal.core.timeutil as timeutil
+
+    monkeypatch.setattr(timeutil, "today_wib", lambda: dt.date(2026, 12, 20))
+    at = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
+    for i in range(4):
+        make.complaint(status="proses", submitted_at=at + _day(i % 2), verified_at=at + _day(i % 2 + 0.5))
+    db.session.flush()
+    db.session.execute(sa.delete(summary_more.ComplaintDuration.__table__))  # the rows lost November
+    with caplog.at_level(logging.WARNING):
+        hist = summary_more.histograms(dt.date(2026, 11, 1), dt.date(2026, 11, 28))  # rows minus 29–30 Nov
+    assert all(n > 0 for h in hist.values() for n in h.values())
+    assert "stats check" in caplog.text

@@ -48,14 +48,18 @@ def test_gunicorn_warms_the_master_with_preload_and_each_worker_without(app, mon
     monkeypatch.setattr(warmup, "warm", lambda a: calls.append(a) or {})
     log = logging.getLogger("test.gunicorn")
     conf = _gunicorn_conf(monkeypatch, "1")
-    conf.when_ready(SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app), log=log))
-    conf.post_worker_init(SimpleNamespace(wsgi=app, log=log))
+
+    def hooks(preload: bool, wsgi=app) -> None:  # gunicorn's own setting decides (``--preload`` included)
+        cfg = SimpleNamespace(preload_app=preload)
+        conf.when_ready(SimpleNamespace(app=SimpleNamespace(wsgi=lambda: wsgi), log=log, cfg=cfg))
+        conf.post_worker_init(SimpleNamespace(wsgi=wsgi, log=log, cfg=cfg))
+
+    hooks(True)
     assert calls == [app]
-    conf = _gunicorn_conf(monkeypatch, "0")
-    conf.when_ready(SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app), log=log))
-    conf.post_worker_init(SimpleNamespace(wsgi=app, log=log))
+    hooks(False)
     assert calls == [app, app]
     import flask
 
-    conf.post_worker_init(SimpleNamespace(wsgi=flask.Flask("bare"), log=log))  # bench/bare_app.py: left alone
+    hooks(True, flask.Flask("bare"))  # bench/bare_app.py: left alone
+    hooks(False, flask.Flask("bare"))
     assert calls == [app, app]

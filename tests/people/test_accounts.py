@@ -67,3 +67,16 @@ def test_hand_over_ends_old_terms_and_mails_the_new_liaison(make):
     with pytest.raises(PeopleError) as info:
         hand_over(opd, make.user("kominfo"), dt.date(2025, 4, 1))
     assert info.value.code == "not_liaison"
+
+
+def test_only_a_liaison_without_an_opd_awaits_a_handover(make):
+    opd = make.opd("DPUPR", "Dinas PUPR")
+    user = create_user("calon@uji.go.id", "opd", "Sangat-Aman-2026", name="Calon", awaiting_handover=True)
+    assert user.opd_id is None and user.active
+    for role, with_opd in (("opd", opd), ("pimpinan", None)):
+        try:
+            create_user(f"{role}@uji.go.id", role, "Sangat-Aman-2026", name="X", opd=with_opd, awaiting_handover=True)
+        except PeopleError as exc:
+            assert (exc.field, exc.code) == ("opd", "not_allowed")
+        else:
+            raise AssertionError(f"{role} with opd={with_opd} was accepted as awaiting a handover")

@@ -310,10 +310,40 @@ def test_forgetting_this_process_forgets_the_memo(app, client, flask_side, track
         assert len(cache.memo()) == 0
 
 
-def test_unknown_paths_and_redirects_are_remembered_as_flasks_to_answer(client, flask_side, tracked):
+def test_urls_of_cached_views_are_matched_once_and_nothing_else_is_remembered(app, client, flask_side, tracked,
+                                                                             monkeypatch):
+    calls = []
+    real = app.url_map.bind_to_environ
+    monkeypatch.setattr(app.url_map, "bind_to_environ", lambda *a, **k: calls.append(1) or real(*a, **k))
+    url = f"/lacak/{tracked.tracking_no}"
+    client.get(url)  # fast path (matches) then Flask (matches again)
+    matched = len(calls)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert len(calls) == matched, "a hit matched the URL again"
+    fast = app.wsgi_app
     for _ in range(2):
         assert client.get("/tidak-ada-halaman").status_code == 404
-    assert flask_side.calls == ["/tidak-ada-halaman", "/tidak-ada-halaman"]
+    assert "/tidak-ada-halaman" not in {token[3] for token in fast._routes}, "a miss was remembered"
+    long_path = "/lacak/" + "7" * 600  # a cached view, but too long a URL to remember
+    client.get(long_path)
+    client.get(long_path)
+    assert long_path not in {token[3] for token in fast._routes}
+    assert url in {token[3] for token in fast._routes}
+
+
+def test_head_and_revalidation_answered_from_memory(app, client, flask_side, tracked, monkeypatch):
+    url = f"/lacak/{tracked.tracking_no}"
+    first = client.get(url)
+    client.get(url)  # now held in memory
+    monkeypatch.setattr(cache, "get", lambda key, shared=False: None)  # so only the memo can answer
+    head = client.head(url)
+    assert head.status_code == 200 and head.get_data() == b""
+    assert int(head.headers["Content-Length"]) == len(first.get_data())
+    r = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert r.status_code == 304 and r.get_data() == b"" and "Content-Type" not in r.headers
+    assert r.headers["ETag"] == first.headers["ETag"]
+    assert flask_side.calls == [url]
 
 
 def test_after_expiry_one_request_renders_while_the_others_get_the_expired_copy(app, client, flask_side, tracked,
@@ -324,19 +354,23 @@ def test_after_expiry_one_request_renders_while_the_others_get_the_expired_copy(
     url = f"/lacak/{tracked.tracking_no}"
     first = client.get(url)
     client.get(url)
-    real_get = cache.get
+    with app.app_context():
+        app.extensions["portal_cache"].cache.clear()  # the shared entry has expired (the memo still holds it)
     later = time_mod.time() + int(app.config.get("STATS_CACHE_SECONDS", 30)) + 1
     monkeypatch.setattr(cache.time, "time", lambda: later)
-    monkeypatch.setattr(cache, "get", lambda key, shared=False: None)  # the shared entry has expired
+    stored = []
+    real_set = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, value, ttl, shared=False: stored.append(key)
+                        or real_set(key, value, ttl))
     with app.app_context():
         full = next(iter(app.extensions["portal_cache_state"].memo._cache.keys()))
         assert cache.memo().claim(full)  # a thread of this worker is rendering the successor
     again = client.get(url)
-    assert flask_side.calls == [url] and again.get_data() == first.get_data()
-    monkeypatch.setattr(cache, "get", real_get)
+    assert flask_side.calls == [url] and again.get_data() == first.get_data() and stored == []
     with app.app_context():
         app.extensions["portal_cache_state"].memo._claims.clear()  # its claim ran out (CLAIM_SECONDS)
-    client.get(url)  # this one renders (Flask) and stores a new entry
-    assert flask_side.calls == [url, url]
-    client.get(url)
+    client.get(url)  # this one claims, goes to Flask, renders and stores a new entry
+    assert flask_side.calls == [url, url] and len(stored) == 1
+    renewed = client.get(url)
     assert flask_side.calls == [url, url], "the renewed entry was not served from the cache"
+    assert renewed.headers["Last-Modified"] != first.headers["Last-Modified"]
