@@ -86,6 +86,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.complaints.summary import stats_cli
 
     app.cli.add_command(stats_cli)
+    from portal.public.exports import exports_cli
+
+    app.cli.add_command(exports_cli)
     _register_hooks(app)
     return app
 

@@ -103,6 +103,8 @@ class Settings:
     RATELIMIT_RECOMPUTE: str = setting("60/minute", "limit per client on requests that recompute an aggregate")
     CACHE_NAMESPACE: str | None = setting(None, "cache key namespace; default a hash of the database URL")
     CACHE_THRESHOLD: int = setting(2000, "entries the in-process or file cache keeps")
+    EXPORT_INLINE_ROWS: int = setting(20_000, "complaints up to which a request writes the first full open-data "
+                                      "file itself (above: written in the background, 503 meanwhile)")
     PAGE_MEMO_BYTES: int = setting(32 * 1024 * 1024, "bytes of prepared public answers each worker keeps in "
                                    "memory (the fast path; 0: none)", "PAGE_MEMO_BYTES", int)
     CACHE_DIR: str | None = setting(None, "file cache directory without Redis; default instance/cache/<ns> "

@@ -40,14 +40,16 @@ def daily(today_s: str | None, no_notify: bool, send: bool, dry_run: bool) -> No
 
         sent = send_pending()
         click.echo(f"outbox: sent {sent['sent']}, failed {sent['failed']}")
-    _compact_summary()
+    _housekeeping()
 
 
-def _compact_summary() -> None:
-    """Last, and never failing the job: give bloated summary tables' space back (PostgreSQL)."""
+def _housekeeping() -> None:
+    """Last, and never failing the job: give bloated summary tables' space back (PostgreSQL), then write
+    the full open-data files, so a download never waits for one (portal/public/exports.py)."""
     from flask import current_app
 
     from portal.complaints.summary import compact, describe_compacted
+    from portal.public import exports
 
     db.session.commit()  # no transaction of ours may hold a lock the rewrite waits for
     try:
@@ -55,6 +57,11 @@ def _compact_summary() -> None:
     except Exception:
         current_app.logger.exception("summary compaction failed")
         click.echo("summary tables: compaction failed (see the log); the daily job itself is done")
+    try:
+        exports.build_all(lambda line: click.echo(f"open data: {line}"))
+    except Exception:
+        current_app.logger.exception("open-data export failed")
+        click.echo("open data: the export failed (see the log); the daily job itself is done")
 
 
 suggest_cli = AppGroup("suggest", help="Category and OPD suggestions (scikit-learn).")

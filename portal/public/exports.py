@@ -7,7 +7,11 @@ row generator of :mod:`portal.public.opendata` is written ONCE to ``EXPORT_DIR``
 ``send_file(conditional=True)``: ETag, ``If-None-Match`` → 304, ``Range`` → 206, at disk speed.
 
 While a newer generation's file is being written (one writer per host: a lock file), requests get the
-previous file; only when there is no file at all does a request wait for the first one to be written.
+previous file. When there is no file at all, a small database (at most ``EXPORT_INLINE_ROWS``
+complaints) has it written by the request; a large one starts the writer in the background and answers
+503 with ``Retry-After`` — 1M complaints take minutes, longer than nginx waits for an answer (65 s). The
+daily job and ``flask --app portal exports build`` write the files ahead, so that case is a new
+installation's first hour at most.
 """
 
 from __future__ import annotations
@@ -129,6 +133,9 @@ def serve(name: str, body: Callable[[], Iterator[str]], mimetype: str, download_
         if files and not current_app.config.get("TESTING"):
             _build_in_background(current_app._get_current_object(), name, body)  # type: ignore[attr-defined]
             path = files[0]  # the previous generation's, while this one is written
+        elif not files and _too_large_to_wait():
+            _build_in_background(current_app._get_current_object(), name, body)  # type: ignore[attr-defined]
+            return _being_prepared(mimetype)
         else:
             with _thread_lock:  # the first file ever (or a test): this request writes it, others wait
                 path = build(name, body)
@@ -144,3 +151,71 @@ def serve(name: str, body: Callable[[], Iterator[str]], mimetype: str, download_
                      conditional=True, etag=True, max_age=0)
     resp.headers["Cache-Control"] = "public, no-cache"
     return resp
+
+
+def _too_large_to_wait() -> bool:
+    """More complaints than a request may write out itself (``EXPORT_INLINE_ROWS``)."""
+    import sqlalchemy as sa
+
+    from portal.complaints.models import Complaint
+    from portal.extensions import db
+
+    limit = int(current_app.config.get("EXPORT_INLINE_ROWS", 20_000))
+    over = db.session.scalar(sa.select(Complaint.id).order_by(Complaint.id).offset(limit).limit(1))
+    return over is not None
+
+
+#: seconds a client is asked to wait before asking again for a file being written
+RETRY_SECONDS = 60
+
+
+def _being_prepared(mimetype: str):
+    """503 + ``Retry-After`` while the first file is written (in the export's own format)."""
+    import json
+
+    from flask import make_response
+
+    text = "Berkas sedang disiapkan; silakan unduh lagi dalam satu menit."
+    if mimetype.startswith("application/json"):
+        resp = make_response(json.dumps({"error": text, "code": 503}), 503)
+        resp.mimetype = "application/json"
+    else:
+        resp = make_response(text + "\n", 503)
+        resp.mimetype = "text/plain"
+    resp.headers["Retry-After"] = str(RETRY_SECONDS)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def build_all(echo: Callable[[str], None] | None = None) -> dict[str, Path | None]:
+    """Write every full export of the current generation now (the daily job, ``exports build``)."""
+    from portal.public.opendata import FULL_EXPORTS
+
+    out: dict[str, Path | None] = {}
+    if current_app.config.get("TESTING") and not current_app.config.get("EXPORT_DIR"):
+        return out  # as :func:`serve`: tests without their own folder stream, and write no files
+    for name, body in FULL_EXPORTS.items():
+        started = time.perf_counter()
+        out[name] = path = build(name, body)
+        if echo:
+            size = path.stat().st_size / 2**20 if path is not None else 0
+            echo(f"{name}: {'written' if path else 'being written by another process'} "
+                 f"({size:.1f} MB, {time.perf_counter() - started:.1f} s)")
+    return out
+
+
+def _cli():
+    import click
+    from flask.cli import AppGroup
+
+    group = AppGroup("exports", help="The full open-data files (/data/laporan.csv, /data/laporan.json).")
+
+    @group.command("build")
+    def build_cmd() -> None:
+        """Write the full exports of the current data generation (skipped when already written)."""
+        build_all(click.echo)
+
+    return group
+
+
+exports_cli = _cli()

@@ -103,6 +103,35 @@ def _download(body, mimetype: str, filename: str) -> Response:
     return resp
 
 
+def csv_body(start=None, end=None) -> Iterator[str]:
+    """The public CSV of the complaints submitted in [start, end] (all when both are ``None``)."""
+    yield "\ufeff" + _csv_line(CSV_COLUMNS)
+    batch = []
+    for view in _complaints(start, end):
+        batch.append(_csv_line(csv_row(view)))
+        if len(batch) >= 500:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def json_body(start=None, end=None) -> Iterator[str]:
+    """The public JSON of the complaints submitted in [start, end] (all when both are ``None``)."""
+    head = {"generated_at": utcnow().isoformat(timespec="seconds"),
+            "from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "complaints": ['
+    first = True
+    for view in _complaints(start, end):
+        yield ("" if first else ",\n") + json.dumps(view, ensure_ascii=False)
+        first = False
+    yield "]}\n"
+
+
+#: the full exports: file name → the function writing it (``exports.build_all``, the ``exports build`` command)
+FULL_EXPORTS = {"laporan.csv": csv_body, "laporan.json": json_body}
+
+
 @bp.get("/data/laporan.csv")
 @public_limit
 def data_complaints_csv():
@@ -111,20 +140,9 @@ def data_complaints_csv():
     except BadRequest as exc:
         return _period_refused(exc)
 
-    def body():
-        yield "\ufeff" + _csv_line(CSV_COLUMNS)
-        batch = []
-        for view in _complaints(start, end):
-            batch.append(_csv_line(csv_row(view)))
-            if len(batch) >= 500:
-                yield "".join(batch)
-                batch = []
-        if batch:
-            yield "".join(batch)
-
     if start is None and end is None:  # the full export: a file per data generation (portal/public/exports.py)
-        return exports.serve("laporan.csv", body, "text/csv; charset=utf-8", "laporan-publik.csv")
-    return _download(body(), "text/csv; charset=utf-8", "laporan-publik.csv")
+        return exports.serve("laporan.csv", csv_body, "text/csv; charset=utf-8", "laporan-publik.csv")
+    return _download(csv_body(start, end), "text/csv; charset=utf-8", "laporan-publik.csv")
 
 
 @bp.get("/data/laporan.json")
@@ -135,19 +153,9 @@ def data_complaints_json():
     except BadRequest as exc:
         return api_error(400, str(exc))
 
-    def body():
-        head = {"generated_at": utcnow().isoformat(timespec="seconds"),
-                "from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
-        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "complaints": ['
-        first = True
-        for view in _complaints(start, end):
-            yield ("" if first else ",\n") + json.dumps(view, ensure_ascii=False)
-            first = False
-        yield "]}\n"
-
     if start is None and end is None:  # the full export: a file per data generation (portal/public/exports.py)
-        return exports.serve("laporan.json", body, "application/json", "laporan-publik.json")
-    return _download(body(), "application/json", "laporan-publik.json")
+        return exports.serve("laporan.json", json_body, "application/json", "laporan-publik.json")
+    return _download(json_body(start, end), "application/json", "laporan-publik.json")
 
 
 def _stats(start, end) -> dict:

@@ -58,3 +58,44 @@ def test_a_period_export_still_streams(exports_app, client, make, tmp_path):
     assert resp.status_code == 200 and b"PER1" in resp.data
     assert resp.headers["Cache-Control"] == "no-store"
     assert not list((tmp_path / "exports").glob("laporan-g*"))
+
+
+@pytest.mark.db_commits  # the writer runs in a thread, on a connection of its own
+@pytest.mark.parametrize("name, mimetype", [("laporan.csv", "text/plain"), ("laporan.json", "application/json")])
+def test_a_large_first_export_is_written_in_the_background_while_clients_are_asked_to_retry(
+        exports_app, client, make, tmp_path, monkeypatch, name, mimetype):
+    import time
+
+    monkeypatch.setitem(exports_app.config, "EXPORT_INLINE_ROWS", 1)  # as if there were a million
+    for i in range(3):
+        make.complaint(tracking_no=f"BIG{i}", status="selesai")
+    db.session.commit()
+    first = client.get(f"/data/{name}")
+    assert first.status_code == 503 and first.headers["Retry-After"] == "60"
+    assert first.mimetype == mimetype and "disiapkan" in first.get_data(as_text=True)
+    assert first.headers["Cache-Control"] == "no-store"
+    deadline = time.monotonic() + 20
+    while not list((tmp_path / "exports").glob(f"laporan-g*.{name.rsplit('.', 1)[1]}")):
+        assert time.monotonic() < deadline, "the background writer wrote nothing"
+        time.sleep(0.1)
+    again = client.get(f"/data/{name}")
+    assert again.status_code == 200 and b"BIG2" in again.data
+
+
+def test_the_exports_command_and_the_daily_job_write_the_files_ahead(exports_app, client, make, runner, tmp_path,
+                                                                      monkeypatch):
+    from portal.public import opendata
+
+    make.complaint(tracking_no="AHEAD1", status="selesai")
+    db.session.commit()
+    out = runner.invoke(args=["exports", "build"])
+    assert out.exit_code == 0 and "laporan.csv: written" in out.output and "laporan.json: written" in out.output
+    assert len(list((tmp_path / "exports").glob("laporan-g*"))) == 2
+    monkeypatch.setattr(opendata, "_complaints", lambda *a: pytest.fail("recomputed instead of served"))
+    assert b"AHEAD1" in client.get("/data/laporan.csv").data
+    make.complaint(tracking_no="AHEAD2", status="selesai")  # a new generation: the daily job writes it
+    db.session.commit()
+    monkeypatch.undo()
+    out = runner.invoke(args=["daily", "--today", "2026-12-02"])
+    assert out.exit_code == 0 and "open data: laporan.csv: written" in out.output
+    assert len(list((tmp_path / "exports").glob("laporan-g*"))) == 4
