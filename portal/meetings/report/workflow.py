@@ -4,7 +4,7 @@
 published, with written sections while a draft, the same charts and a PDF always in Indonesian.
 
 Every function takes the report (a :class:`~portal.meetings.report.models.ReportWorkflow`) and only
-``flush()``\\ es; the caller commits once.
+flushes; the caller commits once.
 """
 
 from __future__ import annotations
