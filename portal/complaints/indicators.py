@@ -140,6 +140,13 @@ def over_working_days(start: dt.date, end: dt.date, opd_ids: Iterable[int] | Non
     return n
 
 
+def channel_counts(start: dt.date, end: dt.date, opd_ids: Iterable[int] | None = None) -> dict[Channel, int]:
+    """Complaints of ``start..end`` per channel (channels with none are left out)."""
+    c = Complaint
+    return {ch: int(n) for ch, n in db.session.execute(
+        sa.select(c.channel, sa.func.count()).where(*_scope(start, end, opd_ids)).group_by(c.channel)).tuples()}
+
+
 def monitoring(start: dt.date, end: dt.date, opd_ids: Iterable[int] | None = None,
                today: dt.date | None = None) -> dict[str, Any]:
     """The §3.5 indicators for ``start..end``: ``{"1.1": n, …, "23": path, "n": {...}, "extra": {...}}``."""
@@ -173,8 +180,7 @@ def monitoring(start: dt.date, end: dt.date, opd_ids: Iterable[int] | None = Non
         _count_if(c.channel == Channel.MEDIA_SOSIAL).label("media_sosial"),
     ).where(*scope)).one()._mapping
 
-    channels = dict(db.session.execute(
-        sa.select(c.channel, sa.func.count()).where(*scope).group_by(c.channel)).tuples().all())
+    channels = channel_counts(start, end, opd_ids)
     r = Reporter
     rep = db.session.execute(
         sa.select(_count_if(r.gender == Gender.L), _count_if(r.gender == Gender.P),
@@ -197,7 +203,7 @@ def monitoring(start: dt.date, end: dt.date, opd_ids: Iterable[int] | None = Non
         return int(row[key] or 0)
 
     out: dict[str, Any] = {
-        key: sum(int(channels.get(ch, 0)) for ch in chs) for key, chs in CHANNEL_GROUPS
+        key: sum(channels.get(ch, 0) for ch in chs) for key, chs in CHANNEL_GROUPS
     }
     t13 = row["t13"] if row["n13"] else None
     out.update({

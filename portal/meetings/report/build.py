@@ -31,18 +31,21 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from portal.complaints import indicators as monitoring
 from portal.complaints import stats
 from portal.complaints.models import Category, Channel, Complaint, Status
 from portal.core.i18n import indonesian
 from portal.core.timeutil import date_start_utc
 from portal.extensions import db
 
-#: roadmap §3.5 channel groups (1.1–1.4) plus social media, which LAPOR! also receives
+_ROADMAP_GROUPS = dict(monitoring.CHANNEL_GROUPS)
+#: roadmap §3.5 channel groups (1.1–1.4, as :mod:`portal.complaints.indicators` counts them) plus
+#: social media, which LAPOR! also receives
 CHANNEL_GROUPS = [
-    ("web_app", "Website/aplikasi", (Channel.WEBSITE, Channel.APLIKASI_MOBILE)),
-    ("sms", "SMS 1708", (Channel.SMS,)),
-    ("telepon_surat_email", "Telepon/surat/pos/email", (Channel.TELEPON, Channel.SURAT, Channel.EMAIL)),
-    ("tatap_muka", "Datang langsung", (Channel.TATAP_MUKA,)),
+    ("web_app", "Website/aplikasi", _ROADMAP_GROUPS["1.1"]),
+    ("sms", "SMS 1708", _ROADMAP_GROUPS["1.2"]),
+    ("telepon_surat_email", "Telepon/surat/pos/email", _ROADMAP_GROUPS["1.3"]),
+    ("tatap_muka", "Datang langsung", _ROADMAP_GROUPS["1.4"]),
     ("media_sosial", "Media sosial", (Channel.MEDIA_SOSIAL,)),
 ]
 
@@ -129,22 +132,12 @@ def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     return prev_end - (end - start), prev_end
 
 
-def month_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """Calendar-month pieces of ``start..end`` (the first and last may be partial)."""
-    out = []
-    cur = start
-    while cur <= end:
-        last = dt.date(cur.year, cur.month, calendar.monthrange(cur.year, cur.month)[1])
-        out.append((cur, min(last, end)))
-        cur = last + dt.timedelta(days=1)
-    return out
-
-
 def quarter_blocks(start: dt.date, end: dt.date) -> list[list[tuple[dt.date, dt.date]]]:
-    """Month segments grouped by calendar quarter (TW I Jan–Mar … TW IV Oct–Dec)."""
+    """Calendar-month pieces of the period (the first and last may be partial), grouped by calendar
+    quarter (TW I Jan–Mar … TW IV Oct–Dec)."""
     out: list[list[tuple[dt.date, dt.date]]] = []
     last: tuple[int, int] | None = None
-    for seg in month_segments(start, end):
+    for seg in monitoring.month_ranges(start, end):
         key = quarter_of(seg[0])
         if key != last:
             out.append([])
@@ -261,18 +254,15 @@ def indicators(start: dt.date, end: dt.date) -> dict[str, Any]:
     ``numbered`` holds them keyed "1.1" … "23" (:mod:`portal.complaints.indicators`, the one
     source); the named keys below are kept for the charts and the comparison.
     """
-    from portal.complaints import indicators as monitoring
-
     c = Complaint
     period = _in_period(start, end)
     late = late_days(c.finished_at, c.due_date)
     values = monitoring.monitoring(start, end, today=end)
     on_time = db.session.scalar(sa.select(sa.func.count()).where(
         *period, c.status == Status.SELESAI, c.finished_at.is_not(None), c.due_date.is_not(None), late <= 0.0)) or 0
-    channels = dict(db.session.execute(
-        sa.select(c.channel, sa.func.count()).where(*period).group_by(c.channel)).tuples().all())
-    by_channel = [{"channel": ch.value, "label": indonesian(ch.label), "n": int(channels.get(ch, 0))} for ch in Channel]
-    groups = [{"key": key, "label": label, "n": sum(int(channels.get(ch, 0)) for ch in chs)}
+    channels = monitoring.channel_counts(start, end)
+    by_channel = [{"channel": ch.value, "label": indonesian(ch.label), "n": channels.get(ch, 0)} for ch in Channel]
+    groups = [{"key": key, "label": label, "n": sum(channels.get(ch, 0) for ch in chs)}
               for key, label, chs in CHANNEL_GROUPS]
     per_category = [{"category": k, "n": n} for k, n in values["22"].items()]
     top = values["23"]

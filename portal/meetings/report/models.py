@@ -32,13 +32,10 @@ class ReportStatus(enum.StrEnum):
 WRITTEN_SECTIONS = ("analysis_delay", "analysis_themes", "improvement_plan")
 
 
-class RakorReport(db.Model):
-    """The semiannual report of a rakor, to the Governor and leadership (docs/DOMAIN.md §10)."""
+class ReportWorkflow:
+    """What both reports share (:mod:`portal.meetings.report.workflow`): the status, the written
+    sections, the figures frozen at approval, the latest PDF and who wrote, approved and published."""
 
-    __tablename__ = "rakor_report"
-
-    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
-    meeting_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("meeting.id"), unique=True, nullable=False)
     status: orm.Mapped[ReportStatus] = orm.mapped_column(
         str_enum(ReportStatus, 16), nullable=False, default=ReportStatus.DRAFT
     )
@@ -57,8 +54,6 @@ class RakorReport(db.Model):
     pdf_sha256: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
     pdf_size: orm.Mapped[int | None] = orm.mapped_column(sa.Integer, nullable=True)
     pdf_generated_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
-    #: the latest generation job, for its progress bar
-    pdf_job_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), nullable=True)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
@@ -69,20 +64,31 @@ class RakorReport(db.Model):
     published_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
     published_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
 
-    meeting = orm.relationship("Meeting")
-    approved_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[approved_by_id])
-    published_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[published_by_id])
-    updated_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[updated_by_id])
-
-    def __repr__(self) -> str:
-        return f"<RakorReport {self.id} meeting={self.meeting_id} {self.status}>"
-
     @property
     def is_frozen(self) -> bool:
         return self.status != ReportStatus.DRAFT
 
     def written(self) -> dict[str, str]:
         return {k: getattr(self, k) or "" for k in WRITTEN_SECTIONS}
+
+
+class RakorReport(ReportWorkflow, db.Model):
+    """The semiannual report of a rakor, to the Governor and leadership (docs/DOMAIN.md §10)."""
+
+    __tablename__ = "rakor_report"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    meeting_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("meeting.id"), unique=True, nullable=False)
+    #: the latest generation job, for its progress bar
+    pdf_job_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), nullable=True)
+
+    meeting = orm.relationship("Meeting")
+    approved_by: orm.Mapped[User | None] = orm.relationship(foreign_keys="RakorReport.approved_by_id")
+    published_by: orm.Mapped[User | None] = orm.relationship(foreign_keys="RakorReport.published_by_id")
+    updated_by: orm.Mapped[User | None] = orm.relationship(foreign_keys="RakorReport.updated_by_id")
+
+    def __repr__(self) -> str:
+        return f"<RakorReport {self.id} meeting={self.meeting_id} {self.status}>"
 
 
 class PeriodicKind(enum.StrEnum):
@@ -96,7 +102,7 @@ class PeriodicKind(enum.StrEnum):
         return {"quarterly": _l("Laporan Triwulan"), "annual": _l("Evaluasi Tahunan")}[self.value]
 
 
-class PeriodicReport(db.Model):
+class PeriodicReport(ReportWorkflow, db.Model):
     """A quarterly report (Tabel 2) or the annual evaluation: draft → approved → published."""
 
     __tablename__ = "periodic_report"
@@ -110,39 +116,9 @@ class PeriodicReport(db.Model):
     year: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False)
     #: TW 1–4 for a quarterly report, 0 for the annual evaluation
     quarter: orm.Mapped[int] = orm.mapped_column(sa.SmallInteger, nullable=False, default=0)
-    status: orm.Mapped[ReportStatus] = orm.mapped_column(
-        str_enum(ReportStatus, 16), nullable=False, default=ReportStatus.DRAFT
-    )
-    #: Tabel 2 (4)–(6), Markdown
-    analysis_delay: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
-    analysis_themes: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
-    improvement_plan: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=False, default="")
-    #: every figure, frozen at approval (``None`` while a draft)
-    figures: orm.Mapped[dict[str, Any] | None] = orm.mapped_column(sa.JSON, nullable=True)
-    data_hash: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
-    pdf: orm.Mapped[bytes | None] = orm.mapped_column(sa.LargeBinary, nullable=True, deferred=True)
-    pdf_sha256: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), nullable=True)
-    pdf_size: orm.Mapped[int | None] = orm.mapped_column(sa.Integer, nullable=True)
-    pdf_generated_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
-    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
-        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
-    )
-    updated_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
-    approved_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
-    approved_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
-    published_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, nullable=True)
-    published_by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id"), nullable=True)
 
-    approved_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[approved_by_id])
-    published_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[published_by_id])
+    approved_by: orm.Mapped[User | None] = orm.relationship(foreign_keys="PeriodicReport.approved_by_id")
+    published_by: orm.Mapped[User | None] = orm.relationship(foreign_keys="PeriodicReport.published_by_id")
 
     def __repr__(self) -> str:
         return f"<PeriodicReport {self.kind} {self.year} q{self.quarter} {self.status}>"
-
-    @property
-    def is_frozen(self) -> bool:
-        return self.status != ReportStatus.DRAFT
-
-    def written(self) -> dict[str, str]:
-        return {k: getattr(self, k) or "" for k in WRITTEN_SECTIONS}

@@ -9,15 +9,13 @@ from flask_login import current_user
 
 from portal.core.auth import role_required
 from portal.core.i18n import official
-from portal.core.markdown import markdown_html
 from portal.core.render import htmx_redirect, render
 from portal.core.timeutil import today_wib
 from portal.extensions import db
 from portal.meetings import bp
-from portal.meetings.report import build, periodic
-from portal.meetings.report.models import WRITTEN_SECTIONS, PeriodicKind, PeriodicReport, ReportStatus
-from portal.meetings.report.operations import ReportError, chart_data_uri, may_approve
-from portal.meetings.report.routes import READERS, ConfirmForm, WrittenForm
+from portal.meetings.report import build, periodic, workflow
+from portal.meetings.report.models import PeriodicKind, PeriodicReport
+from portal.meetings.report.routes import READERS, ConfirmForm, WrittenForm, run_step
 from portal.people.models import Role
 
 KINDS = {"triwulan": PeriodicKind.QUARTERLY, "tahunan": PeriodicKind.ANNUAL}
@@ -66,26 +64,15 @@ def periodic_view(slug: str, year: int, quarter: int):
             abort(403)
         if form.validate_on_submit():
             rep = periodic.ensure(kind, year, quarter)
-            try:
-                periodic.save_written(rep, {k: getattr(form, k).data for k in
-                                            ("analysis_delay", "analysis_themes", "improvement_plan")}, current_user)
-            except ReportError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
+            if not run_step(lambda: periodic.save_written(rep, form.sections(), current_user)):
                 return redirect(url_for("meetings.periodic_view", slug=slug, year=year, quarter=quarter), code=303)
-            db.session.commit()
             flash("Bagian tertulis laporan disimpan.", "success")
             return htmx_redirect("meetings.periodic_view", slug=slug, year=year, quarter=quarter)
     f = periodic.figures_for(rep) if rep is not None else periodic.compile_periodic(kind, year, quarter)
-    written = rep.written() if rep is not None else dict.fromkeys(WRITTEN_SECTIONS, "")
-    charts = {name: chart_data_uri(f, name) for name in ("saluran", "bulanan", "opd")}
-    return render("meetings/report/periodic.html", slug=slug, year=year, quarter=quarter, rep=rep, f=f, m={},
-                  form=form, confirm=ConfirmForm(), written={k: markdown_html(v) for k, v in written.items()},
-                  chart_src=charts.__getitem__, photos=[], minutes_html="", d=periodic.build_date,
-                  dtm=periodic.build_datetime,
-                  may_write=current_user.role == Role.KOMINFO and (rep is None or not rep.is_frozen),
-                  may_approve=may_approve(current_user) and (rep is None or rep.status == ReportStatus.DRAFT),
-                  status=422 if form.errors else 200)
+    return render("meetings/report/periodic.html", slug=slug, year=year, quarter=quarter, m={},
+                  form=form, confirm=ConfirmForm(), **workflow.document_context(rep, f),
+                  chart_src=workflow.chart_sources(f), photos=[], minutes_html="",
+                  **workflow.permissions(rep, current_user), status=422 if form.errors else 200)
 
 
 @bp.post("/laporan-berkala/<slug>/<int:year>/<int:quarter>/setujui")
@@ -95,16 +82,11 @@ def periodic_approve(slug: str, year: int, quarter: int):
     _check(kind, year, quarter)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not may_approve(current_user):
+    if not workflow.may_approve(current_user):
         abort(403)
     rep = periodic.ensure(kind, year, quarter)
-    try:
-        periodic.approve(rep, current_user)
-    except ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not run_step(lambda: periodic.approve(rep, current_user)):
         return redirect(url_for("meetings.periodic_view", slug=slug, year=year, quarter=quarter), code=303)
-    db.session.commit()
     flash("Laporan disetujui; angka-angkanya dibekukan.", "success")
     return htmx_redirect("meetings.periodic_view", slug=slug, year=year, quarter=quarter)
 
@@ -119,13 +101,8 @@ def periodic_publish(slug: str, year: int, quarter: int):
     rep = periodic.find(kind, year, quarter)
     if rep is None:
         abort(404)
-    try:
-        periodic.publish(rep, current_user)
-    except ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not run_step(lambda: periodic.publish(rep, current_user)):
         return redirect(url_for("meetings.periodic_view", slug=slug, year=year, quarter=quarter), code=303)
-    db.session.commit()
     flash("Laporan diterbitkan.", "success")
     return htmx_redirect("meetings.periodic_view", slug=slug, year=year, quarter=quarter)
 

@@ -7,6 +7,8 @@ figures); Kominfo publishes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
@@ -23,7 +25,8 @@ from portal.extensions import db
 from portal.meetings import bp
 from portal.meetings.models import Meeting
 from portal.meetings.report import operations as ops
-from portal.meetings.report.models import RakorReport, ReportStatus
+from portal.meetings.report import workflow
+from portal.meetings.report.models import WRITTEN_SECTIONS, RakorReport, ReportStatus
 from portal.people.models import Role
 
 READERS = (Role.KOMINFO, Role.PIMPINAN, Role.OMBUDSMAN)
@@ -40,9 +43,26 @@ class WrittenForm(FlaskForm):
     improvement_plan = TextAreaField("Rencana perbaikan kinerja tiga bulan ke depan",
                                      validators=[Length(max=MAX_TEXT)])
 
+    def sections(self) -> dict[str, str]:
+        """The written sections as entered, for :func:`~portal.meetings.report.workflow.save_written`."""
+        return {k: getattr(self, k).data for k in WRITTEN_SECTIONS}
+
 
 class ConfirmForm(FlaskForm):
     """An empty form: CSRF for the workflow buttons."""
+
+
+def run_step(step: Callable[[], object]) -> bool:
+    """A workflow step of a report: committed (``True``), or refused, rolled back and its
+    :class:`~portal.meetings.report.workflow.ReportError` flashed (``False``)."""
+    try:
+        step()
+    except workflow.ReportError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    return True
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -71,8 +91,7 @@ def _preview_context(meeting: Meeting, rep: RakorReport | None) -> dict:
     job = db.session.get(Job, rep.pdf_job_id) if rep is not None and rep.pdf_job_id else None
     return {**ctx, "photos": photos, "job": job, "confirm": ConfirmForm(),
             "chart_src": lambda name: url_for("meetings.report_chart", meeting_id=meeting.id, name=name),
-            "may_write": current_user.role == Role.KOMINFO and (rep is None or not rep.is_frozen),
-            "may_approve": ops.may_approve(current_user) and (rep is None or rep.status == ReportStatus.DRAFT),
+            **workflow.permissions(rep, current_user),
             "may_publish": (current_user.role == Role.KOMINFO and rep is not None
                             and rep.status == ReportStatus.APPROVED),
             "source_changed": rep is not None and ops.source_changed(rep)}
@@ -91,10 +110,10 @@ def report_preview(meeting_id: int):
 @role_required(*READERS)
 def report_chart(meeting_id: int, name: str):
     meeting = _meeting(meeting_id)
-    if name not in ops.CHART_NAMES:
+    if name not in workflow.CHART_NAMES:
         abort(404)
     figures = ops.figures_for(meeting, ops.report_for(meeting))
-    resp = Response(ops.chart_svg(figures, name), mimetype="image/svg+xml")
+    resp = Response(workflow.chart_svg(figures, name), mimetype="image/svg+xml")
     # pygal styles its SVG inline; the SVG runs no script and is only ever shown as an image
     resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     resp.headers["Cache-Control"] = "private, max-age=60"
@@ -112,8 +131,7 @@ def report_edit(meeting_id: int):
     form = WrittenForm(obj=rep)
     if form.validate_on_submit():
         rep = ops.ensure_report(meeting)
-        ops.save_written(rep, {k: getattr(form, k).data for k in ("analysis_delay", "analysis_themes",
-                                                                    "improvement_plan")}, current_user)
+        workflow.save_written(rep, form.sections(), current_user)
         db.session.commit()
         flash("Bagian tertulis laporan disimpan.", "success")
         return htmx_redirect("meetings.report_preview", meeting_id=meeting.id)
@@ -165,16 +183,11 @@ def report_approve(meeting_id: int):
     meeting = _meeting(meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not ops.may_approve(current_user):
+    if not workflow.may_approve(current_user):
         abort(403)
     rep = ops.ensure_report(meeting)
-    try:
-        ops.approve(rep, current_user)
-    except ops.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not run_step(lambda: ops.approve(rep, current_user)):
         return htmx_redirect("meetings.report_preview", meeting_id=meeting.id)
-    db.session.commit()
     ops.start_generation(rep, current_user)
     flash("Laporan disetujui; angka-angkanya dibekukan. PDF final sedang dibuat.", "success")
     return htmx_redirect("meetings.report_preview", meeting_id=meeting.id)
@@ -189,13 +202,8 @@ def report_publish(meeting_id: int):
     rep = ops.report_for(meeting)
     if rep is None:
         abort(404)
-    try:
-        ops.publish(rep, current_user)
-    except ops.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not run_step(lambda: ops.publish(rep, current_user)):
         return htmx_redirect("meetings.report_preview", meeting_id=meeting.id)
-    db.session.commit()
     flash("Laporan diterbitkan di halaman publik Rakor.", "success")
     return htmx_redirect("meetings.report_preview", meeting_id=meeting.id)
 
