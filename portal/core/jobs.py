@@ -22,8 +22,19 @@ from portal.extensions import db
 QUEUE_NAME = "portal"
 
 
+#: job functions that moved, by their old dotted path: a job queued (RQ stores the path) before an upgrade
+#: that moved its function still runs after it
+MOVED = {
+    "portal.complaints.importer.import_job": "portal.complaints.importing.runs.import_job",
+    "portal.complaints.importer.preview_job": "portal.complaints.importing.runs.preview_job",
+    "portal.complaints.importing.importer.import_job": "portal.complaints.importing.runs.import_job",
+    "portal.complaints.importing.importer.preview_job": "portal.complaints.importing.runs.preview_job",
+    "portal.meetings.report_ops.generate_pdf_job": "portal.meetings.report.operations.generate_pdf_job",
+}
+
+
 def _resolve(path: str):
-    module, _, name = path.rpartition(".")
+    module, _, name = MOVED.get(path, path).rpartition(".")
     return getattr(importlib.import_module(module), name)
 
 
