@@ -52,16 +52,14 @@ def _housekeeping() -> None:
     from portal.public import exports
 
     db.session.commit()  # no transaction of ours may hold a lock the rewrite waits for
-    try:
-        click.echo(f"summary tables: {describe_compacted(compact())}")
-    except Exception:
-        current_app.logger.exception("summary compaction failed")
-        click.echo("summary tables: compaction failed (see the log); the daily job itself is done")
-    try:
-        exports.build_all(lambda line: click.echo(f"open data: {line}"))
-    except Exception:
-        current_app.logger.exception("open-data export failed")
-        click.echo("open data: the export failed (see the log); the daily job itself is done")
+    steps = [("summary tables", "compaction", lambda: click.echo(f"summary tables: {describe_compacted(compact())}")),
+             ("open data", "the export", lambda: exports.build_all(lambda line: click.echo(f"open data: {line}")))]
+    for name, what, step in steps:
+        try:
+            step()
+        except Exception:
+            current_app.logger.exception("daily housekeeping: %s failed", name)
+            click.echo(f"{name}: {what} failed (see the log); the daily job itself is done")
 
 
 suggest_cli = AppGroup("suggest", help="Category and OPD suggestions (scikit-learn).")

@@ -359,20 +359,18 @@ def histograms(start: dt.date | None, end: dt.date | None) -> dict[tuple[int, st
     minus: list = []
     lo = None if start is None else dt.date(start.year, start.month, 1)  # the first month read from the rows
     hi = None if end is None else _month_add(end, 1)  # the first month not read from the rows
-    edges: dict[dt.date, tuple[dt.date, dt.date]] = {}
-    if start is not None and start.day != 1:
-        edges[lo] = (start, _month_end(lo) if end is None else min(end, _month_end(lo)))
-    if end is not None and end != _month_end(end):
-        month = dt.date(end.year, end.month, 1)
-        edges[month] = (edges.get(month, (month if start is None else max(start, month), end))[0], end)
-    for month, (first, last) in edges.items():
+    for month in sorted({dt.date(d.year, d.month, 1) for d in (start, end) if d is not None}):
+        first = month if start is None else max(start, month)
+        last = _month_end(month) if end is None else min(end, _month_end(month))
+        if (first, last) == (month, _month_end(month)):
+            continue  # wholly in the period
         from_rows, pieces = _edge(month, first, last)
         for a, b in pieces:
             (minus if from_rows else plus).extend(_live_hist(a, b))
         if not from_rows:  # this month is not read from the rows
             if month == lo:
                 lo = _month_add(month, 1)
-            if hi is not None and month == _month_add(hi, -1):
+            if hi is not None and _month_add(month, 1) == hi:
                 hi = month
     if lo is None or hi is None or lo < hi:
         conds = [*(() if lo is None else (t.c.month >= lo,)), *(() if hi is None else (t.c.month < hi,))]

@@ -90,6 +90,7 @@ class Memo:
         self._claims: dict[str, float] = {}
         self._cache: TLRUCache | None = None
         if max_bytes > 0:
+            # the timer looks ``time.time`` up on each call, so a test's clock reaches it
             self._cache = TLRUCache(maxsize=max_bytes, ttu=lambda _k, value, _now: value[0] + MEMO_GRACE,
                                     timer=lambda: time.time(), getsizeof=lambda value: value[1])
 

@@ -112,13 +112,19 @@ def _build_in_background(app, name: str, body: Callable[[], Iterable[str]]) -> N
     threading.Thread(target=run, daemon=True).start()
 
 
+def _streams_only() -> bool:
+    """Under TESTING without ``EXPORT_DIR`` (every test app starts at generation 0 in one instance
+    folder) the exports stream and no file is written."""
+    return bool(current_app.config.get("TESTING")) and not current_app.config.get("EXPORT_DIR")
+
+
 def serve(name: str, body: Callable[[], Iterator[str]], mimetype: str, download_name: str):
     """The full export ``name`` (e.g. ``laporan.csv``) as a file with ETag and Range support.
 
     Under TESTING without ``EXPORT_DIR`` (every test app starts at generation 0 in one instance
     folder) it streams ``body()`` as before.
     """
-    if current_app.config.get("TESTING") and not current_app.config.get("EXPORT_DIR"):
+    if _streams_only():
         from flask import Response, stream_with_context
 
         resp = Response(stream_with_context(body()), mimetype=mimetype)
@@ -171,14 +177,13 @@ RETRY_SECONDS = 60
 
 def _being_prepared(mimetype: str):
     """503 + ``Retry-After`` while the first file is written (in the export's own format)."""
-    import json
-
     from flask import make_response
+
+    from portal.public.api import api_error
 
     text = "Berkas sedang disiapkan; silakan unduh lagi dalam satu menit."
     if mimetype.startswith("application/json"):
-        resp = make_response(json.dumps({"error": text, "code": 503}), 503)
-        resp.mimetype = "application/json"
+        resp = api_error(503, text)
     else:
         resp = make_response(text + "\n", 503)
         resp.mimetype = "text/plain"
@@ -192,8 +197,8 @@ def build_all(echo: Callable[[str], None] | None = None) -> dict[str, Path | Non
     from portal.public.opendata import FULL_EXPORTS
 
     out: dict[str, Path | None] = {}
-    if current_app.config.get("TESTING") and not current_app.config.get("EXPORT_DIR"):
-        return out  # as :func:`serve`: tests without their own folder stream, and write no files
+    if _streams_only():
+        return out
     for name, body in FULL_EXPORTS.items():
         started = time.perf_counter()
         out[name] = path = build(name, body)

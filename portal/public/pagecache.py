@@ -21,6 +21,7 @@ import functools
 import hashlib
 import threading
 import time
+from typing import NamedTuple
 
 from flask import current_app, request, session
 from flask_babel import get_locale
@@ -149,11 +150,25 @@ def anonymous_cache(view=None, *, params: tuple[str, ...] = DEFAULT_PARAMS, skip
     return wrapper
 
 
+# --- the fast path --------------------------------------------------------------------------------
+
 #: URLs longer than this (host + path) are matched each time, not memoised
 MEMO_URL_CHARS = 512
 
 
-# --- the fast path --------------------------------------------------------------------------------
+class Prepared(NamedTuple):
+    """A cached entry as the fast path sends it (kept in the worker's :class:`portal.core.cache.Memo`)."""
+
+    plain: tuple[tuple[str, str], ...]  # the headers over HTTP
+    secure: tuple[tuple[str, str], ...]  # … over HTTPS (HSTS)
+    body: bytes
+    etag: str
+    modified: dt.datetime
+
+    @property
+    def size(self) -> int:
+        """About the bytes it holds in memory."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.plain) + 256
 
 #: marks a view function as served by :func:`anonymous_cache`; the value is ``(params, skip, canon)``
 CACHED_ATTR = "portal_anonymous_cache"
@@ -235,7 +250,7 @@ class FastPath:
             full = f"{key}:g{cache.generation()}"
             memo = cache.memo()
             found = memo.get(full)
-            if found is not None and found[1]:
+            if found is not None and found[1]:  # (value, fresh)
                 prepared = found[0]
             else:
                 prepared = self._renewed(full, found)
@@ -245,15 +260,14 @@ class FastPath:
                 return None  # Flask answers the 429 in the endpoint's format
         return self._response(prepared, environ)
 
-    def _renewed(self, full: str, found: tuple | None) -> tuple | None:
+    def _renewed(self, full: str, found: tuple[Prepared, bool] | None) -> Prepared | None:
         """The shared entry ``full`` prepared and memoised; when it is gone (expired) but this worker
         still holds an expired copy, the copy, unless this request is the one to render its successor."""
         memo = cache.memo()
         entry = cache.get(full)
         if entry is not None:  # (another worker may have renewed it already)
             prepared = self._prepare(entry)
-            size = len(prepared[2]) + sum(len(k) + len(v) for k, v in prepared[1]) + 256
-            memo.set(full, prepared, size, float(entry["at"]) + float(entry.get("ttl", _ttl())))
+            memo.set(full, prepared, prepared.size, float(entry["at"]) + float(entry.get("ttl", _ttl())))
             return prepared
         if found is not None and not memo.claim(full):
             return found[0]  # another request of this worker is rendering the successor
@@ -284,8 +298,8 @@ class FastPath:
                 self._routes[token] = found
         return found
 
-    def _prepare(self, entry: dict) -> tuple:
-        """A cached entry as this path sends it: ``(headers over HTTP, over HTTPS, body, etag, modified, at)``.
+    def _prepare(self, entry: dict) -> Prepared:
+        """A cached entry as this path sends it.
 
         The headers: Content-Type and Content-Length first (a 304 leaves them out), the view's own
         (CSP, Vary), ETag, Last-Modified and Cache-Control, then the security headers the view did not set
@@ -303,20 +317,19 @@ class FastPath:
                 ("Cache-Control", "public, no-cache")]
         plain, secure = ((*base, *((name, value) for name, value in security.security_headers(self.app.config, https)
                                    if name.lower() not in own)) for https in (False, True))
-        return plain, secure, body, entry["etag"], modified, float(entry["at"])
+        return Prepared(plain, secure, body, entry["etag"], modified)
 
-    def _response(self, prepared: tuple, environ: dict):
+    def _response(self, prepared: Prepared, environ: dict):
         from werkzeug.http import is_resource_modified
 
         from portal.core import logs
 
-        plain, secure, body, etag, modified, _at = prepared
-        headers = [*(secure if environ.get("wsgi.url_scheme") == "https" else plain),
+        headers = [*(prepared.secure if environ.get("wsgi.url_scheme") == "https" else prepared.plain),
                    ("X-Request-ID", logs.request_id(environ.get("HTTP_X_REQUEST_ID", "")))]
         conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
-        if conditional and not is_resource_modified(environ, etag=etag, last_modified=modified):
+        if conditional and not is_resource_modified(environ, etag=prepared.etag, last_modified=prepared.modified):
             return "304 NOT MODIFIED", headers[2:], b""  # without Content-Type and Content-Length
-        return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
+        return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else prepared.body
 
     def _has_identity(self, environ: dict) -> bool:
         """A session or remember cookie: maybe signed in, a flash or a chosen language — Flask decides."""
